@@ -120,6 +120,9 @@ STORAGES = {
     },
 }
 
+# Serve static files straight from the source folders (development and tests; production collects them).
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,0 +1,44 @@
+import pytest
+from django.conf import settings
+
+from tests.factories import (
+    CouncilFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PortalRoleFactory,
+    UserFactory,
+)
+
+ROLES = ["anonymous", "reporter", "member", "police", "coordinator", "other_coordinator", "superuser"]
+
+
+def pytest_configure(config):
+    # Password hashing is deliberately slow; tests do not test its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Tenant:
+    """A municipality with a council, an organisation and one user per portal role, plus a neighbour."""
+
+    def __init__(self):
+        self.municipality = MunicipalityFactory(name="Testköping", slug="testkoping", kommunkod="9901")
+        self.council = CouncilFactory(name="Testköpings brottsförebyggande råd", municipalities=[self.municipality])
+        self.organisation = OrganisationFactory(municipality=self.municipality, name="Testköpings kommun")
+        self.users = {"anonymous": None}
+        for role in ("reporter", "member", "police", "coordinator"):
+            self.users[role] = PortalRoleFactory(municipality=self.municipality, role=role).user
+        self.other_municipality = MunicipalityFactory(name="Grannby", slug="grannby", kommunkod="9902")
+        self.other_council = CouncilFactory(name="Grannby trygghetsråd", municipalities=[self.other_municipality])
+        self.users["other_coordinator"] = PortalRoleFactory(
+            municipality=self.other_municipality, role="coordinator"
+        ).user
+        self.users["superuser"] = UserFactory(is_superuser=True, is_staff=True)
+
+    @property
+    def coordinator(self):
+        return self.users["coordinator"]
+
+
+@pytest.fixture
+def tenant(db):
+    return Tenant()
