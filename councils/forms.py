@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Membership, Municipality, Organisation, PortalRole
@@ -61,10 +62,10 @@ class CouncilForm(PortalFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         # A council may span the municipalities the coordinator manages (and those it already has).
-        choices = Municipality.objects.managed_by(user)
+        allowed = Q(pk__in=Municipality.objects.managed_by(user).values("pk"))
         if self.instance.pk:
-            choices = choices | Municipality.objects.filter(councils=self.instance)
-        self.fields["municipalities"].queryset = choices.distinct().order_by("name")
+            allowed |= Q(councils=self.instance)
+        self.fields["municipalities"].queryset = Municipality.objects.filter(allowed).distinct().order_by("name")
         if not self.instance.pk:
             self.initial.setdefault("municipalities", [municipality.pk])
 

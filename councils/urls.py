@@ -18,12 +18,12 @@ urlpatterns = [
     path("hantera/<slug:kommun>/rad/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
     path("hantera/<slug:kommun>/rad/<int:pk>/andra/", views.CouncilUpdateView.as_view(), name="council-update"),
     path(
-        "hantera/<slug:kommun>/rad/<int:council>/historik/",
+        "hantera/<slug:kommun>/rad/<int:council_pk>/historik/",
         views.CouncilHistoryView.as_view(),
         name="council-history",
     ),
     path(
-        "hantera/<slug:kommun>/rad/<int:council>/ledamoter/ny/",
+        "hantera/<slug:kommun>/rad/<int:council_pk>/ledamoter/ny/",
         views.MembershipCreateView.as_view(),
         name="membership-create",
     ),

@@ -121,7 +121,7 @@ class CouncilScopedMixin(MunicipalityMixin):
     def get_council(self):
         if not hasattr(self, "_council"):
             self._council = get_object_or_404(
-                Council.objects.for_municipality(self.municipality), pk=self.kwargs["council"]
+                Council.objects.for_municipality(self.municipality), pk=self.kwargs["council_pk"]
             )
         return self._council
 

@@ -42,3 +42,17 @@ class Tenant:
 @pytest.fixture
 def tenant(db):
     return Tenant()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread of the test process, consuming the throwaway Redis broker.
+
+    Needs a transactional database so that the worker thread sees committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from bra_portal.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

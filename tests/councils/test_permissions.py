@@ -1,0 +1,165 @@
+"""The permission matrix: every URL pattern, as every kind of visitor, against an explicit table.
+
+A URL pattern without a row here fails `test_every_url_pattern_has_a_row`, so a new view cannot ship
+without its expected outcome for each role being written down.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from core.models import WorkerHeartbeat
+from tests.conftest import ROLES
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, ADMIN_LOGIN, DENY, REDIRECT, NOT_ALLOWED = 200, "login", "admin login", 403, 302, 405
+
+# Outcomes in the order of ROLES:
+# anonymous, reporter, member, police, coordinator, coordinator of another municipality, superuser
+PUBLIC = (OK,) * 7
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
+STAFF_AREA = (LOGIN, OK, OK, OK, OK, DENY, OK)
+INSIDERS = (LOGIN, DENY, OK, OK, OK, DENY, OK)
+COORDINATOR = (LOGIN, DENY, DENY, DENY, OK, DENY, OK)
+SUPERUSER = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK)
+
+
+
+# url name -> (kwargs from the tenant, expected outcomes)
+MATRIX = {
+    "accounts:login": (lambda t: {}, (OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
+    "accounts:logout": (lambda t: {}, (NOT_ALLOWED,) * 7),
+    "accounts:password_change": (lambda t: {}, SIGNED_IN),
+    "accounts:password_change_done": (lambda t: {}, SIGNED_IN),
+    "accounts:password_reset": (lambda t: {}, PUBLIC),
+    "accounts:password_reset_done": (lambda t: {}, PUBLIC),
+    "accounts:password_reset_confirm": (lambda t: {"uidb64": "MQ", "token": "fel-token"}, PUBLIC),
+    "accounts:password_reset_complete": (lambda t: {}, PUBLIC),
+    "accounts:invitation_accept": (lambda t: {"uidb64": "MQ", "token": "fel-token"}, PUBLIC),
+    "accessibility": (lambda t: {}, PUBLIC),
+    "healthz": (lambda t: {}, PUBLIC),
+    "admin:index": (lambda t: {}, (ADMIN_LOGIN,) * 6 + (OK,)),
+    "councils:public-index": (lambda t: {}, PUBLIC),
+    "councils:public-municipality": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    "councils:staff-home": (lambda t: {}, (LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK)),
+    "councils:municipality-create": (lambda t: {}, SUPERUSER),
+    "councils:staff-municipality": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
+    "councils:municipality-settings": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:council-create": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:council-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.council.pk}, INSIDERS),
+    "councils:council-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.council.pk}, COORDINATOR),
+    "councils:council-history": (
+        lambda t: {"kommun": t.municipality.slug, "council_pk": t.council.pk},
+        COORDINATOR,
+    ),
+    "councils:membership-create": (
+        lambda t: {"kommun": t.municipality.slug, "council_pk": t.council.pk},
+        COORDINATOR,
+    ),
+    "councils:membership-update": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.membership.pk},
+        COORDINATOR,
+    ),
+    "councils:membership-delete": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.membership.pk},
+        COORDINATOR,
+    ),
+    "councils:organisation-list": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:organisation-create": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:organisation-update": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.organisation.pk},
+        COORDINATOR,
+    ),
+    "councils:role-list": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:role-invite": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:role-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+    "councils:role-delete": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+}
+
+# The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
+# AdminSite.has_permission for every admin view); listing each of them here would add nothing.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _pattern_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _pattern_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_every_url_pattern_has_a_row():
+    names = {n for n in _pattern_names() if n.split(":")[0] not in SKIPPED_NAMESPACES}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"URL patterns without a row in the permission matrix: {missing}"
+    stale = sorted(set(MATRIX) - names - {"admin:index"})
+    assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
+
+
+@pytest.fixture
+def matrix_tenant(tenant):
+    tenant.membership = MembershipFactory(council=tenant.council, organisation=tenant.organisation)
+    tenant.role = tenant.municipality.portal_roles.get(role="member")
+    WorkerHeartbeat.objects.create(hostname="matrix", seen_at=timezone.now())
+    return tenant
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, matrix_tenant, name):
+    make_kwargs, expected = MATRIX[name]
+    url = reverse(name, kwargs=make_kwargs(matrix_tenant))
+    failures = []
+    for role, outcome in zip(ROLES, expected, strict=True):
+        client.logout()
+        user = matrix_tenant.users[role]
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if outcome in (LOGIN, ADMIN_LOGIN):
+            login_path = "/konto/logga-in/" if outcome == LOGIN else "/admin/login/"
+            ok = response.status_code == 302 and response["Location"].startswith(login_path)
+            got = f"{response.status_code} → {response.get('Location')}"
+        else:
+            ok = response.status_code == outcome
+            got = response.status_code
+        if not ok:
+            failures.append(f"{role}: expected {outcome}, got {got}")
+    assert not failures, f"{name} ({url}): " + "; ".join(failures)
+
+
+def test_other_tenants_objects_answer_404_under_own_municipality(client, matrix_tenant):
+    """A coordinator cannot reach another municipality's council or member by putting its id in their URL."""
+    t = matrix_tenant
+    client.force_login(t.users["other_coordinator"])
+    own = t.other_municipality.slug
+    for name, kwargs in [
+        ("councils:council-detail", {"kommun": own, "pk": t.council.pk}),
+        ("councils:council-update", {"kommun": own, "pk": t.council.pk}),
+        ("councils:membership-create", {"kommun": own, "council_pk": t.council.pk}),
+        ("councils:membership-update", {"kommun": own, "pk": t.membership.pk}),
+        ("councils:organisation-update", {"kommun": own, "pk": t.organisation.pk}),
+        ("councils:role-update", {"kommun": own, "pk": t.role.pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+
+
+def test_member_cannot_post_a_new_seat(client, matrix_tenant):
+    t = matrix_tenant
+    client.force_login(t.users["member"])
+    url = reverse("councils:membership-create", kwargs={"kommun": t.municipality.slug, "council_pk": t.council.pk})
+    before = t.council.memberships.count()
+    response = client.post(url, {"name": "Obehörig", "role": "other"})
+    assert response.status_code == 403
+    assert t.council.memberships.count() == before
+
+
+def test_admin_is_for_superusers_only(client, matrix_tenant):
+    client.force_login(matrix_tenant.coordinator)
+    assert client.get("/admin/councils/municipality/").status_code == 302
+    client.force_login(matrix_tenant.users["superuser"])
+    assert client.get("/admin/councils/municipality/").status_code == 200
