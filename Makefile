@@ -31,7 +31,7 @@ system-packages:
 	fi
 
 messages: $(STAMP)
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+	@if command -v msgfmt >/dev/null; then DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
 run: $(STAMP) messages
 	@mkdir -p var

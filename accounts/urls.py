@@ -12,9 +12,7 @@ urlpatterns = [
     path("losenord/klart/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("aterstall/", views.PasswordResetView.as_view(), name="password_reset"),
     path("aterstall/skickat/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "aterstall/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
-    ),
+    path("aterstall/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("aterstall/klart/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("inbjudan/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]

@@ -140,9 +140,7 @@ class Council(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BRA)
-    municipalities = models.ManyToManyField(
-        Municipality, related_name="councils", verbose_name=_("municipalities")
-    )
+    municipalities = models.ManyToManyField(Municipality, related_name="councils", verbose_name=_("municipalities"))
     purpose = models.TextField(_("purpose"), blank=True, help_text=_("Shown to residents."))
     meeting_frequency = models.CharField(
         _("meets"), max_length=150, blank=True, help_text=_("For example “four times a year and as needed”.")
@@ -251,9 +249,7 @@ class Membership(TimeStampedModel):
     )
     term_start = models.DateField(_("term from"), null=True, blank=True)
     term_end = models.DateField(_("term to"), null=True, blank=True)
-    until_successor = models.BooleanField(
-        _("sits until a successor is appointed"), default=False
-    )
+    until_successor = models.BooleanField(_("sits until a successor is appointed"), default=False)
     alternate_for = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

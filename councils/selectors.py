@@ -38,9 +38,7 @@ def staff_councils(*, municipality: Municipality):
 
 
 def council_members(*, council: Council) -> list[Membership]:
-    return seats_in_role_order(
-        council.memberships.select_related("organisation", "alternate_for", "user").all()
-    )
+    return seats_in_role_order(council.memberships.select_related("organisation", "alternate_for", "user").all())
 
 
 def public_municipalities():

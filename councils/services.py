@@ -15,7 +15,10 @@ from councils.models import Municipality, PortalRole
 def invitation_url(*, user, base_url: str) -> str:
     path = reverse(
         "accounts:invitation_accept",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return base_url.rstrip("/") + path
 

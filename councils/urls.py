@@ -37,9 +37,7 @@ urlpatterns = [
         views.MembershipDeleteView.as_view(),
         name="membership-delete",
     ),
-    path(
-        "hantera/<slug:kommun>/organisationer/", views.OrganisationListView.as_view(), name="organisation-list"
-    ),
+    path("hantera/<slug:kommun>/organisationer/", views.OrganisationListView.as_view(), name="organisation-list"),
     path(
         "hantera/<slug:kommun>/organisationer/ny/",
         views.OrganisationCreateView.as_view(),

@@ -21,7 +21,6 @@ from councils.forms import (
 )
 from councils.models import Council, County, Membership, Municipality, Organisation, PortalRole
 
-
 # --- public pages -------------------------------------------------------------------------------------------
 
 
@@ -148,6 +147,7 @@ class CouncilFormMixin(MunicipalityMixin):
 
 class CouncilCreateView(CouncilFormMixin, CreateView):
     page_title = gettext_lazy("Add a council")
+
     def form_valid(self, form):
         messages.success(self.request, _("The council was created."))
         return super().form_valid(form)
@@ -155,6 +155,7 @@ class CouncilCreateView(CouncilFormMixin, CreateView):
 
 class CouncilUpdateView(CouncilFormMixin, UpdateView):
     page_title = gettext_lazy("Edit the council")
+
     def form_valid(self, form):
         messages.success(self.request, _("The council was saved."))
         return super().form_valid(form)
@@ -361,5 +362,3 @@ class RoleDeleteView(RoleScopedMixin, DeleteView):
             response = super().form_valid(form)
         messages.success(self.request, _("The role was removed."))
         return response
-
-

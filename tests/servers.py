@@ -41,9 +41,21 @@ def _start_postgres() -> str:
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     subprocess.run(
-        [*prefix, bindir / "initdb", "-D", workdir / "data", "-U", "postgres", "--auth=trust", "-E", "UTF8",
-         "--locale=C.UTF-8", "--no-sync"],
-        check=True, capture_output=True,
+        [
+            *prefix,
+            bindir / "initdb",
+            "-D",
+            workdir / "data",
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
     )
     options = (
         f"-k {workdir} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
@@ -51,7 +63,8 @@ def _start_postgres() -> str:
     )
     subprocess.run(
         [*prefix, bindir / "pg_ctl", "-D", workdir / "data", "-l", workdir / "pg.log", "-w", "-o", options, "start"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
 
     def stop():
@@ -72,7 +85,8 @@ def _start_redis() -> str:
     port = _free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -54,7 +54,7 @@ def _council_path(tenant):
 
 def _add_member_path(tenant):
     return reverse(
-        "councils:membership-create", kwargs={"kommun": tenant.municipality.slug, "council": tenant.council.pk}
+        "councils:membership-create", kwargs={"kommun": tenant.municipality.slug, "council_pk": tenant.council.pk}
     )
 
 
@@ -114,11 +114,18 @@ def test_add_member_form_with_errors_has_no_wcag_violations(live_server, populat
     assert not violations, describe_violations(violations)
 
 
-@pytest.mark.parametrize("page", [PHONE], indirect=True)
-def test_municipality_page_fits_a_phone_without_horizontal_scrolling(live_server, populated, page):
-    page.goto(live_server.url + populated.municipality.get_absolute_url())
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+@pytest.mark.parametrize("which", ["municipality", "council-detail", "add-member-form"])
+def test_page_fits_a_phone_without_horizontal_scrolling(live_server, populated, page, login, which):
+    """Wide tables may scroll inside their own box, but the page itself must not scroll sideways."""
+    if which == "municipality":
+        path = populated.municipality.get_absolute_url()
+    else:
+        login(page, populated.coordinator)
+        path = _council_path(populated) if which == "council-detail" else _add_member_path(populated)
+    page.goto(live_server.url + path)
     scroll_width, inner_width = page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert inner_width == PHONE["width"]
-    assert scroll_width <= inner_width
+    assert scroll_width <= inner_width, f"{path} is {scroll_width}px wide on a {inner_width}px phone"

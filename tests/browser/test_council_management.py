@@ -12,7 +12,7 @@ def _urls(live_server, tenant):
     kommun, council = tenant.municipality.slug, tenant.council.pk
     return {
         "council": live_server.url + reverse("councils:council-detail", kwargs={"kommun": kommun, "pk": council}),
-        "add_member_path": reverse("councils:membership-create", kwargs={"kommun": kommun, "council": council}),
+        "add_member_path": reverse("councils:membership-create", kwargs={"kommun": kommun, "council_pk": council}),
         "public": live_server.url + tenant.municipality.get_absolute_url(),
     }
 

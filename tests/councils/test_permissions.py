@@ -26,7 +26,6 @@ COORDINATOR = (LOGIN, DENY, DENY, DENY, OK, DENY, OK)
 SUPERUSER = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK)
 
 
-
 # url name -> (kwargs from the tenant, expected outcomes)
 MATRIX = {
     "accounts:login": (lambda t: {}, (OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory
+from tests.factories import MembershipFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,14 @@ def test_municipality_page_uses_same_number_of_queries_with_5_or_50_members(clie
 
 def test_municipality_page_shows_names_only_where_publication_is_allowed(client, tenant):
     MembershipFactory(council=tenant.council, name="Synlig Person", role="chair", publish_name=True)
-    MembershipFactory(council=tenant.council, name="Dold Person", role="school", title="Rektor",
-                      organisation=tenant.organisation, publish_name=False)
+    MembershipFactory(
+        council=tenant.council,
+        name="Dold Person",
+        role="school",
+        title="Rektor",
+        organisation=tenant.organisation,
+        publish_name=False,
+    )
     page = client.get(tenant.municipality.get_absolute_url()).content.decode()
     assert "Synlig Person" in page
     assert "Dold Person" not in page
@@ -38,8 +44,13 @@ def test_municipality_page_shows_names_only_where_publication_is_allowed(client,
 
 
 def test_municipality_page_leaves_out_ended_terms(client, tenant):
-    MembershipFactory(council=tenant.council, name="Avgången Ledamot", term_start="2019-01-01",
-                      term_end="2020-12-31", until_successor=False)
+    MembershipFactory(
+        council=tenant.council,
+        name="Avgången Ledamot",
+        term_start="2019-01-01",
+        term_end="2020-12-31",
+        until_successor=False,
+    )
     assert "Avgången Ledamot" not in client.get(tenant.municipality.get_absolute_url()).content.decode()
 
 
@@ -72,5 +83,3 @@ def test_missing_page_answers_404_in_swedish(client, db):
     response = client.get("/finns-inte/")
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
-
-

@@ -91,8 +91,6 @@ class Command(BaseCommand):
                     user.password = password_hash
                     user.save(update_fields=["password"])
                     created += 1
-                _, new = PortalRole.objects.get_or_create(
-                    user=user, municipality=municipality, defaults={"role": role}
-                )
+                _, new = PortalRole.objects.get_or_create(user=user, municipality=municipality, defaults={"role": role})
                 created += new
         return created
