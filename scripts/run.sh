@@ -12,6 +12,7 @@ cleanup() {
   trap - INT TERM EXIT
   kill "${pids[@]}" 2>/dev/null
   wait 2>/dev/null
+  exit 0
 }
 trap cleanup INT TERM EXIT
 
