@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from tests.conftest import Tenant
 from tests.factories import TEST_PASSWORD
@@ -89,6 +90,23 @@ def login(live_server):
         with page.expect_navigation():
             page.click("main button[type=submit]")
         assert LOGIN_PATH not in page.url, f"login as {user.email} failed, still on {page.url}"
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def force_login(live_server):
+    """Give a page's context a logged-in session cookie without the login form: `force_login(page, user)`.
+
+    Faster than `login` for tests that are about some other page; the form itself is tested elsewhere.
+    """
+
+    def log_in(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
         return page
 
     return log_in

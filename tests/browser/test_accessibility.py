@@ -27,23 +27,49 @@ def populated(tenant):
     council.save()
     police = OrganisationFactory(municipality=municipality, name="Lokalpolisområde Testköping", kind="police")
     chair = MembershipFactory(
-        council=council, name="Anna Ordförande", role="chair", title="Kommunstyrelsens ordförande",
-        organisation=org, term_start="2023-01-01", term_end="2026-12-31", until_successor=False,
+        council=council,
+        name="Anna Ordförande",
+        role="chair",
+        title="Kommunstyrelsens ordförande",
+        organisation=org,
+        term_start="2023-01-01",
+        term_end="2026-12-31",
+        until_successor=False,
     )
     MembershipFactory(council=council, name="Karin Ersättare", role="chair", alternate_for=chair, organisation=org)
     MembershipFactory(council=council, name="Dold Vice", role="vice_chair", publish_name=False, organisation=org)
     police_member = MembershipFactory(
         council=council, name="Per Polis", role="police", title="Kommunpolis", organisation=police
     )
-    MembershipFactory(council=council, name="Dold Ersättare", role="police", alternate_for=police_member,
-                      organisation=police, publish_name=False)
-    MembershipFactory(council=council, name="Sara Skola", role="school", title="Rektor, Centralskolan",
-                      organisation=org, publish_name=False, email="sara@testkoping.example")
-    MembershipFactory(council=council, name="Avgången Ledamot", role="housing", term_start="2019-01-01",
-                      term_end="2020-12-31", until_successor=False)
+    MembershipFactory(
+        council=council,
+        name="Dold Ersättare",
+        role="police",
+        alternate_for=police_member,
+        organisation=police,
+        publish_name=False,
+    )
+    MembershipFactory(
+        council=council,
+        name="Sara Skola",
+        role="school",
+        title="Rektor, Centralskolan",
+        organisation=org,
+        publish_name=False,
+        email="sara@testkoping.example",
+    )
+    MembershipFactory(
+        council=council,
+        name="Avgången Ledamot",
+        role="housing",
+        term_start="2019-01-01",
+        term_end="2020-12-31",
+        until_successor=False,
+    )
     neighbour = MunicipalityFactory(name="Nordby", slug="nordby", kommunkod="9903")
-    shared = CouncilFactory(name="Trygghetsrådet Testköping–Nordby", kind="trygghetsrad",
-                            municipalities=[municipality, neighbour])
+    shared = CouncilFactory(
+        name="Trygghetsrådet Testköping–Nordby", kind="trygghetsrad", municipalities=[municipality, neighbour]
+    )
     MembershipFactory(council=shared, name="Lisa Lokal", role="convener", title="Trygghetssamordnare")
     return tenant
 
@@ -88,17 +114,17 @@ def test_login_form_with_errors_has_no_wcag_violations(live_server, populated, p
 
 
 @pytest.mark.parametrize("which", ["council-detail", "add-member-form"])
-def test_coordinator_page_has_no_wcag_violations(live_server, populated, page, login, which):
-    login(page, populated.coordinator)
+def test_coordinator_page_has_no_wcag_violations(live_server, populated, page, force_login, which):
+    force_login(page, populated.coordinator)
     path = _council_path(populated) if which == "council-detail" else _add_member_path(populated)
     response = page.goto(live_server.url + path)
-    assert response.status == 200
+    assert (response.status, page.url) == (200, live_server.url + path)
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
 
-def test_add_member_form_with_errors_has_no_wcag_violations(live_server, populated, page, login):
-    login(page, populated.coordinator)
+def test_add_member_form_with_errors_has_no_wcag_violations(live_server, populated, page, force_login):
+    force_login(page, populated.coordinator)
     page.goto(live_server.url + _add_member_path(populated))
     form = page.locator("main form")
     # A missing role and a term that ends before it starts: errors at a select and at a date field.
@@ -116,16 +142,26 @@ def test_add_member_form_with_errors_has_no_wcag_violations(live_server, populat
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
 @pytest.mark.parametrize("which", ["municipality", "council-detail", "add-member-form"])
-def test_page_fits_a_phone_without_horizontal_scrolling(live_server, populated, page, login, which):
+def test_page_fits_a_phone_without_horizontal_scrolling(live_server, populated, page, force_login, which):
     """Wide tables may scroll inside their own box, but the page itself must not scroll sideways."""
     if which == "municipality":
         path = populated.municipality.get_absolute_url()
     else:
-        login(page, populated.coordinator)
+        force_login(page, populated.coordinator)
         path = _council_path(populated) if which == "council-detail" else _add_member_path(populated)
     page.goto(live_server.url + path)
-    scroll_width, inner_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    assert page.url == live_server.url + path
+    scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert inner_width == PHONE["width"]
     assert scroll_width <= inner_width, f"{path} is {scroll_width}px wide on a {inner_width}px phone"
+
+
+def test_first_tab_reaches_a_visible_skip_link_that_moves_focus_to_the_content(live_server, populated, page):
+    page.goto(live_server.url + populated.municipality.get_absolute_url())
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus")
+    assert skip_link.get_attribute("href") == "#main"
+    box = skip_link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"

@@ -36,6 +36,7 @@ def test_coordinator_adds_a_member_and_residents_see_the_seat(live_server, tenan
         form.locator("input[type=submit], button[type=submit]").first.click()
 
     assert page.url == urls["council"]
+    assert page.locator("main .messages .alert-success").count() == 1
     row = page.locator("main table tbody tr", has_text="Åsa Öberg-Lindqvist")
     assert row.count() == 1
     assert "Kommunstyrelsens ordförande" in row.inner_text()
@@ -59,9 +60,7 @@ def test_coordinator_adds_a_member_and_residents_see_the_seat(live_server, tenan
     assert tenant.organisation.name in seat.inner_text()
 
 
-def test_term_ending_before_it_starts_is_refused_and_the_form_keeps_the_input(
-    live_server, tenant, page, login
-):
+def test_term_ending_before_it_starts_is_refused_and_the_form_keeps_the_input(live_server, tenant, page, login):
     urls = _urls(live_server, tenant)
     login(page, tenant.coordinator)
     page.goto(live_server.url + urls["add_member_path"])
