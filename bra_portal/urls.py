@@ -8,5 +8,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("tillganglighet/", core_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include("core.api_urls")),
+    path("", include("pledges.urls")),
     path("", include("councils.urls")),
 ]

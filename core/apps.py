@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from celery.signals import worker_ready
+        from django.conf import settings
+
+        # kombu's filesystem transport (the embedded default) needs its folders to exist.
+        for folder in getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).values():
+            if isinstance(folder, str):
+                Path(folder).mkdir(parents=True, exist_ok=True)
 
         worker_ready.connect(_queue_first_heartbeat, weak=False, dispatch_uid="core-first-heartbeat")
 

@@ -20,6 +20,7 @@ from councils.forms import (
     PortalRoleForm,
 )
 from councils.models import Council, County, Membership, Municipality, Organisation, PortalRole
+from pledges.selectors import current_pledges_with_latest_follow_up
 
 # --- public pages -------------------------------------------------------------------------------------------
 
@@ -52,6 +53,7 @@ class PublicMunicipalityView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["councils"] = selectors.public_councils(municipality=self.object)
+        context["current_pledges"] = current_pledges_with_latest_follow_up(municipality=self.object)
         return context
 
 

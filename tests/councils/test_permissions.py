@@ -4,6 +4,8 @@ A URL pattern without a row here fails `test_every_url_pattern_has_a_row`, so a 
 without its expected outcome for each role being written down.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -24,6 +26,12 @@ STAFF_AREA = (LOGIN, OK, OK, OK, OK, DENY, OK)
 INSIDERS = (LOGIN, DENY, OK, OK, OK, DENY, OK)
 COORDINATOR = (LOGIN, DENY, DENY, DENY, OK, DENY, OK)
 SUPERUSER = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK)
+PLEDGE_MANAGERS = (LOGIN, DENY, DENY, OK, OK, DENY, OK)
+# POST-only actions answer GET with 405 once the permission check has passed.
+INSIDERS_POST = (LOGIN, DENY, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, DENY, NOT_ALLOWED)
+PLEDGE_MANAGERS_POST = (LOGIN, DENY, DENY, NOT_ALLOWED, NOT_ALLOWED, DENY, NOT_ALLOWED)
+COORDINATOR_POST = (LOGIN, DENY, DENY, DENY, NOT_ALLOWED, DENY, NOT_ALLOWED)
+ACCEPTED = 202
 
 
 # url name -> (kwargs from the tenant, expected outcomes)
@@ -75,6 +83,41 @@ MATRIX = {
     "councils:role-invite": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "councils:role-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
     "councils:role-delete": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+    # Citizen pledges: staff area
+    "pledges:staff-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "pledges:staff-create": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS),
+    "pledges:staff-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, INSIDERS),
+    "pledges:staff-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PLEDGE_MANAGERS),
+    "pledges:staff-publish": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PLEDGE_MANAGERS_POST),
+    "pledges:staff-close": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PLEDGE_MANAGERS_POST),
+    "pledges:focus-area-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PLEDGE_MANAGERS),
+    "pledges:focus-area-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.focus_area.pk}, PLEDGE_MANAGERS),
+    "pledges:activity-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.focus_area.pk}, PLEDGE_MANAGERS),
+    "pledges:activity-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.activity.pk}, PLEDGE_MANAGERS),
+    "pledges:follow-up-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PLEDGE_MANAGERS),
+    "pledges:follow-up-edit": (lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk}, INSIDERS),
+    "pledges:row-save": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk, "row": t.row.pk},
+        INSIDERS_POST,
+    ),
+    "pledges:follow-up-submit": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk},
+        PLEDGE_MANAGERS_POST,
+    ),
+    "pledges:follow-up-approve": (lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk}, COORDINATOR_POST),
+    "pledges:follow-up-return": (lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk}, COORDINATOR_POST),
+    "pledges:follow-up-reopen": (lambda t: {"kommun": t.municipality.slug, "pk": t.follow_up.pk}, COORDINATOR_POST),
+    # Citizen pledges: public pages (only published content exists there)
+    "pledges:feed": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    "pledges:public-list": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    "pledges:public-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk}, PUBLIC),
+    "pledges:public-follow-up": (lambda t: t.follow_up_kwargs, PUBLIC),
+    # Until the worker has rendered it, the PDF answers 202 with a page that waits for it.
+    "pledges:public-follow-up-pdf": (lambda t: t.follow_up_kwargs, (ACCEPTED,) * 7),
+    "pledges:public-year-csv": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk, "year": t.follow_up.year},
+        PUBLIC,
+    ),
 }
 
 # The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
@@ -100,11 +143,39 @@ def test_every_url_pattern_has_a_row():
     assert not stale, f"Rows for URL patterns that no longer exist: {stale}"
 
 
+def _published_pledge(tenant):
+    """A published pledge with one published follow-up, built through the services."""
+    from pledges import services
+    from pledges.models import Activity, CitizenPledge, FocusArea
+
+    pledge = CitizenPledge.objects.create(
+        title="Medborgarlöfte 2025", police_area="LPO Test", start_date=date(2025, 1, 1), end_date=date(2025, 12, 31)
+    )
+    pledge.municipalities.set([tenant.municipality])
+    areas = [FocusArea.objects.create(pledge=pledge, title=f"Fokusområde {n}", order=n) for n in (1, 2)]
+    activities = [
+        Activity.objects.create(focus_area=area, description=f"Aktivitet {area.order}", responsible="both")
+        for area in areas
+    ]
+    services.pledge_publish(pledge=pledge, by=tenant.coordinator)
+    follow_up = pledge.follow_ups.get(year=2025, tertial=1)
+    for row in follow_up.rows.all():
+        services.row_save(
+            row_id=row.pk, by=tenant.coordinator, status="ongoing", achieved=None, narrative="Pågår.", version=0
+        )
+    services.follow_up_approve(follow_up=follow_up, by=tenant.coordinator)
+    tenant.pledge, tenant.focus_area, tenant.activity = pledge, areas[0], activities[0]
+    tenant.follow_up = pledge.follow_ups.get(year=2025, tertial=2)
+    tenant.row = tenant.follow_up.rows.first()
+    tenant.follow_up_kwargs = {"kommun": tenant.municipality.slug, "pk": pledge.pk, "year": 2025, "tertial": 1}
+
+
 @pytest.fixture
 def matrix_tenant(tenant):
     tenant.membership = MembershipFactory(council=tenant.council, organisation=tenant.organisation)
     tenant.role = tenant.municipality.portal_roles.get(role="member")
     WorkerHeartbeat.objects.create(hostname="matrix", seen_at=timezone.now())
+    _published_pledge(tenant)
     return tenant
 
 

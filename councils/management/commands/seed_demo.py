@@ -72,6 +72,11 @@ class Command(BaseCommand):
                 created += new
 
         created += self.seed_logins(municipalities)
+
+        from pledges.demo import seed_pledges
+
+        coordinator = get_user_model().objects.get(email="samordnare@vaggeryd.example")
+        created += seed_pledges(municipalities=municipalities, by=coordinator)
         return created
 
     def seed_logins(self, municipalities) -> int:

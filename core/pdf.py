@@ -1,0 +1,51 @@
+"""PDF rendering with WeasyPrint that fetches nothing but the portal's own static files.
+
+User-written text is escaped by the templates; this fetcher is the second wall: whatever markup might reach
+WeasyPrint, it cannot read local files (`file://`), reach the network or the portal's own server.
+"""
+
+import logging
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# A base URL that resolves nowhere: relative links in the PDF templates become URLs under it, and only those
+# under its static path are answered, from the static files on disk.
+PDF_BASE_URL = "https://pdf.bra-portalen.invalid/"
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        static_prefix = PDF_BASE_URL + settings.STATIC_URL.lstrip("/")
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith(static_prefix):
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+            raise ValueError(f"Only the portal's own static files may be used in a PDF, not {url[:200]}")
+        relative = url[len(static_prefix) :].split("?")[0].split("#")[0]
+        path = finders.find(relative) if relative and ".." not in relative else None
+        if path is None and settings.STATIC_ROOT:
+            candidate = Path(settings.STATIC_ROOT) / relative
+            path = str(candidate) if ".." not in relative and candidate.is_file() else None
+        if path is None:
+            raise ValueError(f"No such static file: {relative}")
+        mime, _ = mimetypes.guess_type(path)
+        return URLFetcherResponse(url, body=Path(path).read_bytes(), headers={"Content-Type": mime or ""})
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a Django template to a tagged PDF (PDF/UA-1), in the document language of the template."""
+    html = render_to_string(template_name, context)
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher(timeout=2))
+    return document.write_pdf(pdf_variant="pdf/ua-1")

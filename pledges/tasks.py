@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import translation
+
+from pledges.models import FollowUpRevision
+
+
+@shared_task(time_limit=120, soft_time_limit=100, ignore_result=True)
+def render_follow_up_pdf_task(revision_id: int):
+    """Render a published follow-up revision to PDF once; revisions never change, so neither does the PDF."""
+    from pledges.pdf import follow_up_pdf
+
+    revision = FollowUpRevision.objects.select_related("follow_up__pledge").get(pk=revision_id)
+    if revision.pdf:
+        return
+    with translation.override("sv"):
+        data = follow_up_pdf(revision)
+    name = f"uppfoljning-{revision.follow_up.pledge_id}-{revision.follow_up.year}-t{revision.follow_up.tertial}-r{revision.number}.pdf"
+    revision.pdf.save(name, ContentFile(data), save=False)
+    FollowUpRevision.objects.filter(pk=revision.pk, pdf="").update(pdf=revision.pdf.name)
