@@ -15,6 +15,7 @@ def render_follow_up_pdf_task(revision_id: int):
         return
     with translation.override("sv"):
         data = follow_up_pdf(revision)
-    name = f"uppfoljning-{revision.follow_up.pledge_id}-{revision.follow_up.year}-t{revision.follow_up.tertial}-r{revision.number}.pdf"
+    follow_up = revision.follow_up
+    name = f"uppfoljning-{follow_up.pledge_id}-{follow_up.year}-t{follow_up.tertial}-r{revision.number}.pdf"
     revision.pdf.save(name, ContentFile(data), save=False)
     FollowUpRevision.objects.filter(pk=revision.pk, pdf="").update(pdf=revision.pdf.name)
