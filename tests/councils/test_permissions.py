@@ -118,6 +118,15 @@ MATRIX = {
         lambda t: {"kommun": t.municipality.slug, "pk": t.pledge.pk, "year": t.follow_up.year},
         PUBLIC,
     ),
+    # Open data: read-only, anonymous, published content only
+    "api:api-root": (lambda t: {}, PUBLIC),
+    "api:schema": (lambda t: {}, PUBLIC),
+    "api:municipality-list": (lambda t: {}, PUBLIC),
+    "api:municipality-detail": (lambda t: {"slug": t.municipality.slug}, PUBLIC),
+    "api:pledge-list": (lambda t: {}, PUBLIC),
+    "api:pledge-detail": (lambda t: {"pk": t.pledge.pk}, PUBLIC),
+    "api:follow-up-list": (lambda t: {}, PUBLIC),
+    "api:follow-up-detail": (lambda t: {"id": t.follow_up_published.pk}, PUBLIC),
 }
 
 # The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
@@ -167,6 +176,7 @@ def _published_pledge(tenant):
     tenant.pledge, tenant.focus_area, tenant.activity = pledge, areas[0], activities[0]
     tenant.follow_up = pledge.follow_ups.get(year=2025, tertial=2)
     tenant.row = tenant.follow_up.rows.first()
+    tenant.follow_up_published = follow_up
     tenant.follow_up_kwargs = {"kommun": tenant.municipality.slug, "pk": pledge.pk, "year": 2025, "tertial": 1}
 
 
