@@ -88,6 +88,12 @@ class Municipality(TimeStampedModel):
         validators=[MinValueValidator(1)],
         help_text=_("How often the situation picture and the action plan must be renewed (Lag 2023:196)."),
     )
+    incident_text_retention_months = models.PositiveSmallIntegerField(
+        _("keep incident free text (months)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_("After this, the free text of EST reports is removed; category, place and time remain."),
+    )
     intro = models.TextField(
         _("public introduction"), blank=True, help_text=_("Shown to residents on the municipality's page.")
     )
