@@ -10,5 +10,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", include("core.api_urls")),
     path("", include("pledges.urls")),
+    path("", include("situation.urls")),
     path("", include("councils.urls")),
 ]

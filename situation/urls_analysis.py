@@ -1,0 +1,2 @@
+# Filled in by the analysis part of the situation picture.
+urlpatterns = []

@@ -1,0 +1,2 @@
+# Filled in by the imports part of the situation picture.
+urlpatterns = []

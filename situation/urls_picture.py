@@ -1,0 +1,2 @@
+# Filled in by the picture part of the situation picture.
+urlpatterns = []

@@ -1,0 +1,2 @@
+# Filled in by the walks part of the situation picture.
+urlpatterns = []
