@@ -7,6 +7,7 @@ the console. Production switches behaviour by variables, never by another settin
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +112,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# The largest photo accepted with a safety-walk observation, in bytes (it is re-encoded smaller when stored).
+WALK_PHOTO_MAX_BYTES = env.int("WALK_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -155,6 +158,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Proves to /healthz that a worker is consuming: each run stamps the heartbeat row.
     "worker-heartbeat": {"task": "core.tasks.heartbeat_task", "schedule": 30.0},
+    # Retention: removes the free text of incidents older than each municipality's period, nightly at 03:15.
+    "anonymise-incident-texts": {
+        "task": "situation.tasks.anonymise_incident_texts_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Imports the police's open events feed every 15 minutes (the feed allows one call per 10 s, 60 an hour);
+    # does nothing until POLICE_FEED_URL is set.
+    "import-police-events": {"task": "situation.tasks.import_police_events_task", "schedule": 15 * 60.0},
 }
 # How old the last worker heartbeat may be before /healthz reports the worker as down.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
@@ -187,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# The analysis map. Without a tile URL the map shows its points and area outlines on a plain background, so
+# no third-party tile host is contacted unless the operator names one ({z}/{x}/{y} template of a tile server
+# the municipality may use, with the attribution its terms require).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
 # Demo data
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-losenord")

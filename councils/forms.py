@@ -19,6 +19,17 @@ class PortalFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class TenantConstraintsMixin:
+    """For model forms whose tenant field is set on the instance, not shown on the form: let the model's
+    named constraints that involve it (unique names per municipality, …) report on the form too."""
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -80,7 +91,7 @@ class CouncilForm(PortalFormMixin, forms.ModelForm):
         return chosen
 
 
-class OrganisationForm(PortalFormMixin, forms.ModelForm):
+class OrganisationForm(TenantConstraintsMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind"]
@@ -88,13 +99,6 @@ class OrganisationForm(PortalFormMixin, forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
-
-    def validate_unique(self):
-        # The municipality is not a form field, so let the model check the (municipality, name) pair too.
-        try:
-            self.instance.validate_constraints()
-        except forms.ValidationError as exc:
-            self._update_errors(exc)
 
 
 class MembershipForm(PortalFormMixin, forms.ModelForm):

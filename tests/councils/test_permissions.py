@@ -32,6 +32,10 @@ INSIDERS_POST = (LOGIN, DENY, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, DENY, NOT_A
 PLEDGE_MANAGERS_POST = (LOGIN, DENY, DENY, NOT_ALLOWED, NOT_ALLOWED, DENY, NOT_ALLOWED)
 COORDINATOR_POST = (LOGIN, DENY, DENY, DENY, NOT_ALLOWED, DENY, NOT_ALLOWED)
 ACCEPTED = 202
+NOT_FOUND = 404
+COORD_POLICE = PLEDGE_MANAGERS
+# An incident reported by the coordinator: reporters and members see only their own reports.
+COUNCIL_INCIDENT = (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, DENY, OK)
 
 
 # url name -> (kwargs from the tenant, expected outcomes)
@@ -127,6 +131,19 @@ MATRIX = {
     "api:pledge-detail": (lambda t: {"pk": t.pledge.pk}, PUBLIC),
     "api:follow-up-list": (lambda t: {}, PUBLIC),
     "api:follow-up-detail": (lambda t: {"id": t.follow_up_published.pk}, PUBLIC),
+    # Situation picture: reporting and reference data
+    "situation:staff-home": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
+    "situation:incident-report": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
+    "situation:incident-list": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
+    "situation:incident-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.incident.pk}, COUNCIL_INCIDENT),
+    "situation:place-list": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:place-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:place-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.place.pk}, COORD_POLICE),
+    "situation:area-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:area-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.area.pk}, COORD_POLICE),
+    "situation:category-list": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "situation:category-create": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "situation:category-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.category.pk}, COORDINATOR),
 }
 
 # The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
@@ -180,12 +197,30 @@ def _published_pledge(tenant):
     tenant.follow_up_kwargs = {"kommun": tenant.municipality.slug, "pk": pledge.pk, "year": 2025, "tertial": 1}
 
 
+def _situation(tenant):
+    from situation.categories import categories_for
+    from situation.models import Area, Incident, Place
+
+    tenant.area = Area.objects.create(municipality=tenant.municipality, name="Centrum")
+    tenant.place = Place.objects.create(municipality=tenant.municipality, area=tenant.area, name="Torget")
+    tenant.category = categories_for(tenant.municipality).first()
+    tenant.incident = Incident.objects.create(
+        municipality=tenant.municipality,
+        category=tenant.category,
+        tag="brott",
+        place=tenant.place,
+        reported_by=tenant.coordinator,
+        visibility="council",
+    )
+
+
 @pytest.fixture
 def matrix_tenant(tenant):
     tenant.membership = MembershipFactory(council=tenant.council, organisation=tenant.organisation)
     tenant.role = tenant.municipality.portal_roles.get(role="member")
     WorkerHeartbeat.objects.create(hostname="matrix", seen_at=timezone.now())
     _published_pledge(tenant)
+    _situation(tenant)
     return tenant
 
 

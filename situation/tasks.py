@@ -1,0 +1,35 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, ignore_result=True)
+def anonymise_incident_texts_task():
+    """Retention: remove the free text of incidents older than each municipality's period (beat: nightly)."""
+    from situation.services import incident_texts_anonymise
+
+    count = incident_texts_anonymise()
+    logger.info("Removed the free text of %d incidents past their retention period.", count)
+
+
+@shared_task(time_limit=120, soft_time_limit=90, ignore_result=True)
+def import_police_events_task():
+    """Import the police's open events feed (beat: every 15 minutes); a refused or failed call waits for the next."""
+    from situation.police_feed import FeedDisabled, FeedError, FeedRefused, police_events_import_from_feed
+
+    if not settings.POLICE_FEED_URL:
+        logger.info("POLICE_FEED_URL is not set; the police events feed is not imported.")
+        return
+    try:
+        result = police_events_import_from_feed()
+    except FeedDisabled as exc:
+        logger.warning("Police events feed not imported: %s", exc)
+    except FeedRefused as exc:
+        logger.info("Police events feed not called: %s", exc)
+    except FeedError:
+        logger.exception("Police events feed import failed")
+    else:
+        logger.info("Police events feed: %s", result)
