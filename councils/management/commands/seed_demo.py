@@ -77,6 +77,10 @@ class Command(BaseCommand):
 
         coordinator = get_user_model().objects.get(email="samordnare@vaggeryd.example")
         created += seed_pledges(municipalities=municipalities, by=coordinator)
+
+        from situation.demo import seed_incidents
+
+        created += seed_incidents(municipalities=municipalities, by=coordinator)
         return created
 
     def seed_logins(self, municipalities) -> int:
