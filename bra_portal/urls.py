@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", include("core.api_urls")),
     path("", include("pledges.urls")),
     path("", include("situation.urls")),
+    path("", include("actionplans.urls")),
     path("", include("councils.urls")),
 ]

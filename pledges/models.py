@@ -165,6 +165,14 @@ class FocusArea(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    problem_area = models.ForeignKey(
+        "actionplans.ProblemArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("problem area of the action plan"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 

@@ -131,6 +131,8 @@ MATRIX = {
     "api:pledge-detail": (lambda t: {"pk": t.pledge.pk}, PUBLIC),
     "api:follow-up-list": (lambda t: {}, PUBLIC),
     "api:follow-up-detail": (lambda t: {"id": t.follow_up_published.pk}, PUBLIC),
+    # Action plans and the statutory clock
+    "actionplans:overview": (lambda t: {}, PUBLIC),
     # Situation picture: reporting and reference data
     "situation:staff-home": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
     "situation:incident-report": (lambda t: {"kommun": t.municipality.slug}, STAFF_AREA),
