@@ -62,7 +62,7 @@ def test_overview_lists_every_municipality_with_both_states_in_constant_queries(
             )
 
     a = MunicipalityFactory(name="Aby", slug="aby", county="06")
-    b = MunicipalityFactory(name="Beby", slug="beby", county="17")
+    MunicipalityFactory(name="Beby", slug="beby", county="17")
     adopt(a, picture_on=date(2020, 1, 1), plan_on=date(2020, 2, 1))
     with CaptureQueriesContext(connection) as small:
         client.get("/oversikt/")
