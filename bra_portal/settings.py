@@ -205,6 +205,16 @@ SPECTACULAR_SETTINGS = {
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
+# The police's open events feed (situation/police_feed.py). The deployment sets the address; while it is empty
+# the scheduled import logs and does nothing. HTTPS only, unless POLICE_FEED_ALLOW_HTTP (local tests).
+POLICE_FEED_URL = env.str("POLICE_FEED_URL", default="")
+# A contact address or page sent in the User-Agent, so the feed's operator can reach the portal's operator.
+POLICE_FEED_CONTACT = env.str("POLICE_FEED_CONTACT", default="")
+POLICE_FEED_ALLOW_HTTP = env.bool("POLICE_FEED_ALLOW_HTTP", default=False)
+
+# Crime statistics CSV import: the largest file accepted, refused while it is still being uploaded.
+STAT_IMPORT_MAX_BYTES = env.int("STAT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
 # Demo data
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-losenord")
 

@@ -33,3 +33,19 @@ def import_police_events_task():
         logger.exception("Police events feed import failed")
     else:
         logger.info("Police events feed: %s", result)
+
+
+@shared_task(time_limit=120, soft_time_limit=100, ignore_result=True)
+def render_walk_report_task(walk_id: int):
+    """Render a safety walk's follow-up report to PDF, unless its current version is stored already."""
+    from situation.walks import walk_report_render
+
+    walk_report_render(walk_id=walk_id)
+
+
+@shared_task(time_limit=120, soft_time_limit=100, ignore_result=True)
+def render_picture_pdf_task(picture_id: int):
+    """Render an adopted situation picture to PDF once (queued on adoption, and again if asked for and missing)."""
+    from situation.picture import picture_pdf_render
+
+    picture_pdf_render(picture_id=picture_id)

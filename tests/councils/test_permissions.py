@@ -146,6 +146,53 @@ MATRIX = {
     "situation:category-list": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "situation:category-create": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "situation:category-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.category.pk}, COORDINATOR),
+    "situation:import-statistics": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    # Without a waiting upload the preview sends the user back to the upload form.
+    "situation:import-statistics-preview": (
+        lambda t: {"kommun": t.municipality.slug},
+        (LOGIN, DENY, DENY, REDIRECT, REDIRECT, DENY, REDIRECT),
+    ),
+    "situation:import-statistics-confirm": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS_POST),
+    "situation:import-statistics-cancel": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS_POST),
+    # Safety walks
+    "situation:walk-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "situation:walk-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:walk-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.walk.pk}, INSIDERS),
+    "situation:walk-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.walk.pk}, COORD_POLICE),
+    "situation:walk-report": (lambda t: {"kommun": t.municipality.slug, "pk": t.walk.pk}, INSIDERS),
+    "situation:walk-report-pdf": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.walk.pk},
+        (LOGIN, DENY, ACCEPTED, ACCEPTED, ACCEPTED, DENY, ACCEPTED),
+    ),
+    "situation:walk-observation-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.walk.pk}, COORD_POLICE),
+    "situation:walk-observation-update": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.observation.pk},
+        COORD_POLICE,
+    ),
+    "situation:walk-observation-outcome": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.observation.pk},
+        COORD_POLICE,
+    ),
+    "situation:walk-observation-photo": (lambda t: {"kommun": t.municipality.slug, "pk": t.observation.pk}, INSIDERS),
+    # Action plans: staff area
+    "actionplans:plan-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "actionplans:plan-start": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "actionplans:plan-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, INSIDERS),
+    "actionplans:plan-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, COORD_POLICE),
+    "actionplans:plan-adopt": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, COORDINATOR),
+    "actionplans:plan-copy": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, COORD_POLICE),
+    # Until the worker has rendered it, the PDF answers 202 with a page that waits for it.
+    "actionplans:plan-pdf": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk},
+        (LOGIN, DENY, ACCEPTED, ACCEPTED, ACCEPTED, DENY, ACCEPTED),
+    ),
+    "actionplans:area-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, COORD_POLICE),
+    "actionplans:area-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan_area.pk}, COORD_POLICE),
+    "actionplans:goal-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan_area.pk}, COORD_POLICE),
+    "actionplans:goal-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.goal.pk}, COORD_POLICE),
+    "actionplans:measure-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan_area.pk}, COORD_POLICE),
+    "actionplans:measure-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.measure.pk}, INSIDERS),
+    "actionplans:measure-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.measure.pk}, COORD_POLICE),
 }
 
 # The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
@@ -216,13 +263,52 @@ def _situation(tenant):
     )
 
 
+def _action_plan(tenant):
+    from actionplans.models import Measure
+    from tests.actionplans.conftest import started_plan
+
+    tenant.plan = started_plan(tenant)
+    tenant.plan_area = tenant.plan.problem_areas.order_by("order").first()
+    tenant.goal = tenant.plan_area.goals.first()
+    tenant.measure = Measure.objects.filter(problem_area=tenant.plan_area).first()
+
+
+def _walk(tenant):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from situation import walks
+
+    tenant.walk = walks.walk_create(
+        municipality=tenant.municipality,
+        title="Kvällsvandring",
+        date=date(2025, 10, 1),
+        route=[tenant.place],
+        by=tenant.coordinator,
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    tenant.observation = walks.observation_save(
+        walk=tenant.walk,
+        place=tenant.place,
+        note="Trasig lampa",
+        by=tenant.coordinator,
+        photo=SimpleUploadedFile("lampa.jpg", buffer.getvalue(), content_type="image/jpeg"),
+    )
+
+
 @pytest.fixture
-def matrix_tenant(tenant):
+def matrix_tenant(tenant, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
     tenant.membership = MembershipFactory(council=tenant.council, organisation=tenant.organisation)
     tenant.role = tenant.municipality.portal_roles.get(role="member")
     WorkerHeartbeat.objects.create(hostname="matrix", seen_at=timezone.now())
     _published_pledge(tenant)
     _situation(tenant)
+    _action_plan(tenant)
+    _walk(tenant)
     return tenant
 
 

@@ -1,0 +1,2 @@
+# Public plan pages, version comparison, history and CSV: filled in by their part.
+urlpatterns = []

@@ -1,0 +1,27 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from councils.forms import PortalFormMixin
+
+
+class StatisticsUploadForm(PortalFormMixin, forms.Form):
+    submit_label = _("Upload and preview")
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns kommunkod;period;category;count, UTF-8. Nothing is saved before you confirm."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.STAT_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than the limit of %(limit)s."),
+                code="too_large",
+                params={"limit": filesizeformat(limit)},
+            )
+        return upload
