@@ -21,6 +21,7 @@ from councils.forms import (
 )
 from councils.models import Council, County, Membership, Municipality, Organisation, PortalRole
 from pledges.selectors import current_pledges_with_latest_follow_up
+from situation.picture import latest_adopted_picture
 
 # --- public pages -------------------------------------------------------------------------------------------
 
@@ -54,6 +55,7 @@ class PublicMunicipalityView(DetailView):
         context = super().get_context_data(**kwargs)
         context["councils"] = selectors.public_councils(municipality=self.object)
         context["current_pledges"] = current_pledges_with_latest_follow_up(municipality=self.object)
+        context["situation_picture"] = latest_adopted_picture(municipality=self.object)
         return context
 
 

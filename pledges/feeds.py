@@ -1,7 +1,8 @@
-"""/<kommun>/flode.xml: an Atom feed of what a municipality published (pledges and follow-up revisions)."""
+"""/<kommun>/flode.xml: an Atom feed of what a municipality published (pledges, follow-up revisions, adopted
+situation pictures)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.periods import Tertial
 from councils.models import Municipality
 from pledges.models import CitizenPledge, FollowUpRevision
+from situation.models import SituationPicture
 
 MAX_ENTRIES = 50
 
@@ -110,8 +112,33 @@ def _follow_up_entries(source: FeedSource) -> list[Entry]:
     return entries
 
 
+def _situation_picture_entries(source: FeedSource) -> list[Entry]:
+    """One entry per adopted situation picture; all link to the stable page, which shows the latest."""
+    municipality = source.municipality
+    pictures = (
+        SituationPicture.objects.adopted()
+        .filter(municipality=municipality)
+        .only("pk", "title", "adopted_at", "public_summary")
+        .order_by("-adopted_at", "-pk")[:MAX_ENTRIES]
+    )
+    link = source.absolute(reverse("situation:public-picture", kwargs={"kommun": municipality.slug}))
+    entries = []
+    for picture in pictures:
+        published = timezone.make_aware(datetime.combine(picture.adopted_at, time.min))
+        entries.append(
+            Entry(
+                title=_("Situation picture adopted: %(title)s") % {"title": picture.title},
+                link=link,
+                guid=_entry_id(link, published, f"picture-{picture.pk}"),
+                published=published,
+                text=picture.public_summary,
+            )
+        )
+    return entries
+
+
 class MunicipalityFeed(Feed):
-    """Newest first, at most 50 entries; only published pledges and published follow-up revisions."""
+    """Newest first, at most 50 entries: published pledges and follow-up revisions, adopted situation pictures."""
 
     feed_type = Atom1Feed
 
@@ -141,7 +168,7 @@ class MunicipalityFeed(Feed):
         return source.municipality.name
 
     def items(self, source):
-        entries = _pledge_entries(source) + _follow_up_entries(source)
+        entries = _pledge_entries(source) + _follow_up_entries(source) + _situation_picture_entries(source)
         return sorted(entries, key=lambda entry: entry.published, reverse=True)[:MAX_ENTRIES]
 
     def item_title(self, entry):

@@ -154,6 +154,31 @@ MATRIX = {
     ),
     "situation:import-statistics-confirm": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS_POST),
     "situation:import-statistics-cancel": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS_POST),
+    # Situation picture documents (a draft picture; adopted ones redirect editors back, tested in test_picture)
+    "situation:picture-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "situation:picture-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:picture-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk}, INSIDERS),
+    "situation:picture-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk}, COORD_POLICE),
+    "situation:picture-problem-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk}, COORD_POLICE),
+    "situation:picture-problem-update": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk, "problem_pk": t.problem.pk},
+        COORD_POLICE,
+    ),
+    "situation:picture-problem-delete": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk, "problem_pk": t.problem.pk},
+        COORD_POLICE,
+    ),
+    "situation:picture-adopt": (lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk}, COORDINATOR),
+    "situation:picture-new-version": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk},
+        PLEDGE_MANAGERS_POST,
+    ),
+    # A draft has no PDF.
+    "situation:picture-pdf": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.picture.pk},
+        (LOGIN, DENY, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENY, NOT_FOUND),
+    ),
+    "situation:public-picture": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
     # Safety walks
     "situation:walk-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
     "situation:walk-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
@@ -253,6 +278,15 @@ def _situation(tenant):
     tenant.area = Area.objects.create(municipality=tenant.municipality, name="Centrum")
     tenant.place = Place.objects.create(municipality=tenant.municipality, area=tenant.area, name="Torget")
     tenant.category = categories_for(tenant.municipality).first()
+    from situation.models import SituationPicture, SituationProblem
+
+    tenant.picture = SituationPicture.objects.create(
+        municipality=tenant.municipality,
+        title="Lägesbild 2025",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    tenant.problem = SituationProblem.objects.create(picture=tenant.picture, title="Otrygghet vid torget")
     tenant.incident = Incident.objects.create(
         municipality=tenant.municipality,
         category=tenant.category,
