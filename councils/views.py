@@ -3,11 +3,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import FormView
 
+from actionplans.selectors import municipality_clock
 from core.views import MunicipalityMixin
 from councils import selectors, services
 from councils.forms import (
@@ -56,6 +58,9 @@ class PublicMunicipalityView(DetailView):
         context["councils"] = selectors.public_councils(municipality=self.object)
         context["current_pledges"] = current_pledges_with_latest_follow_up(municipality=self.object)
         context["situation_picture"] = latest_adopted_picture(municipality=self.object)
+        context["picture_clock"], context["plan_clock"] = municipality_clock(
+            municipality=self.object, today=timezone.localdate()
+        )
         return context
 
 
@@ -98,6 +103,9 @@ class MunicipalityDashboardView(MunicipalityMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["councils"] = selectors.staff_councils(municipality=self.municipality)
+        context["picture_clock"], context["plan_clock"] = municipality_clock(
+            municipality=self.municipality, today=timezone.localdate()
+        )
         return context
 
 

@@ -81,6 +81,12 @@ class Command(BaseCommand):
         from situation.demo import seed_incidents
 
         created += seed_incidents(municipalities=municipalities, by=coordinator)
+
+        from actionplans.demo import seed_plans
+        from situation.demo import seed_pictures
+
+        pictures = seed_pictures(municipalities=municipalities, by=coordinator)
+        created += seed_plans(municipalities=municipalities, pictures=pictures)
         return created
 
     def seed_logins(self, municipalities) -> int:
