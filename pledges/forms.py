@@ -111,10 +111,11 @@ class ProgressRowForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].required = False
+        self.fields["status"].choices = [("", _("Choose a status")), *ProgressRow.Status.choices]
         self.fields["achieved"].widget.attrs.update({"min": "0", "step": "any", "inputmode": "decimal"})
         self.fields["version"].initial = self.instance.version
         for name in ("status", "achieved", "narrative"):
-            self.fields[name].widget.attrs["id"] = f"row-{self.instance.pk}-{name}"
+            self.fields[name].widget.attrs["id"] = f"row-{self.instance.pk}-field-{name}"
 
     def clean_achieved(self):
         achieved = self.cleaned_data.get("achieved")
