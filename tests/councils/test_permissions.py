@@ -146,6 +146,8 @@ MATRIX = {
     "situation:category-list": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "situation:category-create": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "situation:category-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.category.pk}, COORDINATOR),
+    "situation:analysis": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "situation:analysis-csv": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
     "situation:import-statistics": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
     # Without a waiting upload the preview sends the user back to the upload form.
     "situation:import-statistics-preview": (
