@@ -202,6 +202,13 @@ MATRIX = {
     ),
     "situation:walk-observation-photo": (lambda t: {"kommun": t.municipality.slug, "pk": t.observation.pk}, INSIDERS),
     # Action plans: staff area
+    "actionplans:public-plan": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    # The matrix tenant's plan is a draft: no adopted plan, no public PDF.
+    "actionplans:public-plan-pdf": (lambda t: {"kommun": t.municipality.slug}, (NOT_FOUND,) * 7),
+    "actionplans:plan-compare": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "actionplans:plan-history": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, INSIDERS),
+    "actionplans:measures-export": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, INSIDERS),
+    "actionplans:measures-import": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, COORD_POLICE),
     "actionplans:plan-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
     "actionplans:plan-start": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
     "actionplans:plan-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan.pk}, INSIDERS),
