@@ -3,6 +3,7 @@ from django.core.files.base import ContentFile
 from django.utils import translation
 
 from actionplans.models import ActionPlan
+from core.pdf import stored_file_exists
 
 
 @shared_task(time_limit=180, soft_time_limit=150, ignore_result=True)
@@ -14,7 +15,7 @@ def render_plan_pdf_task(plan_id: int):
     plan = ActionPlan.objects.select_related("municipality").get(pk=plan_id)
     snapshot = plan.snapshot if plan.snapshot else plan_snapshot(plan)
     key = content_key(snapshot)
-    if plan.pdf and plan.pdf_key == key:
+    if stored_file_exists(plan.pdf) and plan.pdf_key == key:
         return
     with translation.override("sv"):
         data = plan_pdf(plan, snapshot)

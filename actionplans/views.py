@@ -24,6 +24,7 @@ from actionplans.forms import (
 )
 from actionplans.models import ActionPlan, Goal, Measure, ProblemArea
 from actionplans.rules import can_report_progress
+from core.pdf import stored_file_exists
 from core.views import MunicipalityMixin
 
 
@@ -416,7 +417,7 @@ class PlanPdfView(PlanScopedMixin, View):
 
         plan = get_object_or_404(self.plans(), pk=kwargs["pk"])
         snapshot = plan.snapshot or services.plan_snapshot(plan)
-        ready = bool(plan.pdf) and plan.pdf_key == services.content_key(snapshot)
+        ready = stored_file_exists(plan.pdf) and plan.pdf_key == services.content_key(snapshot)
         if request.headers.get("HX-Request"):
             return HttpResponse(headers={"HX-Redirect": request.path}) if ready else HttpResponse(status=204)
         if ready:

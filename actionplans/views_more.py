@@ -16,6 +16,7 @@ from actionplans import csv_io, services_more
 from actionplans.forms_more import MeasuresImportConfirmForm, MeasuresImportForm
 from actionplans.models import ActionPlan
 from actionplans.services import content_key
+from core.pdf import stored_file_exists
 from core.views import MunicipalityMixin
 from pledges.views_public import PublicMunicipalityMixin
 
@@ -48,7 +49,7 @@ class PublicPlanPdfView(PublicMunicipalityMixin, View):
         plan = services_more.public_plan(municipality=self.municipality)
         if plan is None:
             raise Http404
-        ready = bool(plan.pdf) and plan.pdf_key == content_key(plan.snapshot)
+        ready = stored_file_exists(plan.pdf) and plan.pdf_key == content_key(plan.snapshot)
         if request.headers.get("HX-Request"):
             return HttpResponse(headers={"HX-Redirect": request.path}) if ready else HttpResponse(status=204)
         if ready:

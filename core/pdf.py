@@ -49,3 +49,8 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 def html_to_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher(timeout=2))
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def stored_file_exists(field) -> bool:
+    """A FileField that names a file which is really in storage (a restored database may lack the media)."""
+    return bool(field) and field.storage.exists(field.name)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from core.pdf import stored_file_exists
 from core.periods import Tertial
 from councils.models import Municipality
 from pledges import selectors
@@ -105,9 +106,10 @@ class FollowUpPdfView(PublicMunicipalityMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         revision = _revision_or_404(self, kwargs["year"], kwargs["tertial"])
-        if revision.pdf and request.headers.get("HX-Request"):
+        ready = stored_file_exists(revision.pdf)
+        if ready and request.headers.get("HX-Request"):
             return HttpResponse(status=200, headers={"HX-Redirect": request.path})
-        if revision.pdf:
+        if ready:
             response = FileResponse(
                 revision.pdf.open("rb"), content_type="application/pdf", filename=revision.pdf.name.rsplit("/", 1)[-1]
             )

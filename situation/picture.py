@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.pdf import render_pdf
+from core.pdf import render_pdf, stored_file_exists
 from core.privacy import KIND_LABELS, find_personal_data
 from core.tasks import enqueue_on_commit
 from situation.models import (
@@ -333,7 +333,7 @@ def picture_pdf_render(*, picture_id: int) -> None:
     """Render an adopted picture's PDF once; an adopted picture never changes, so neither does its PDF."""
     pictures = SituationPicture.objects.select_related("municipality", "adopted_recorded_by")
     picture = pictures.filter(pk=picture_id).first()
-    if picture is None or picture.status != SituationPicture.Status.ADOPTED or picture.pdf:
+    if picture is None or picture.status != SituationPicture.Status.ADOPTED or stored_file_exists(picture.pdf):
         return
     with translation.override("sv"):
         data = render_pdf("situation/picture_pdf.html", picture_pdf_context(picture))

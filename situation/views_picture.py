@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.pdf import stored_file_exists
 from core.views import MunicipalityMixin
 from councils.models import Municipality
 from situation import picture as service
@@ -253,7 +254,7 @@ class PicturePdfView(PictureScopedMixin, View):
         if picture.status != SituationPicture.Status.ADOPTED:
             raise Http404("Only an adopted situation picture has a PDF.")
         polling = bool(request.headers.get("HX-Request"))
-        if picture.pdf and polling:
+        if stored_file_exists(picture.pdf) and polling:
             return HttpResponse(status=200, headers={"HX-Redirect": request.path})
         if picture.pdf:
             try:

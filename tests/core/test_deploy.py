@@ -232,9 +232,7 @@ def test_check_deploy_fails_without_the_production_security_variables(tmp_path):
 
 
 def test_the_settings_variable_pattern_finds_the_known_variables():
-    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "BEHIND_TLS_PROXY", "STATICFILES_STORAGE"} <= (
-        _settings_variables()
-    )
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "BEHIND_TLS_PROXY", "STATICFILES_STORAGE"} <= (_settings_variables())
 
 
 def test_every_variable_settings_reads_is_listed_in_env_example():
@@ -243,9 +241,7 @@ def test_every_variable_settings_reads_is_listed_in_env_example():
 
 
 def test_every_variable_docker_compose_reads_is_listed_in_env_example():
-    compose_variables = {
-        match["name"] for match in COMPOSE_VARIABLE.finditer(COMPOSE_FILE.read_text(encoding="utf-8"))
-    }
+    compose_variables = {match["name"] for match in COMPOSE_VARIABLE.finditer(COMPOSE_FILE.read_text(encoding="utf-8"))}
     missing = compose_variables - _env_example_variables()
     assert not missing, f"add these to .env.example: {sorted(missing)}"
 
