@@ -43,6 +43,23 @@ run: $(STAMP) messages
 test: system-packages $(STAMP) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Throughput, latency, PDF time and query counts of the public pages on a throwaway PostgreSQL, Redis and
+# gunicorn, loaded with wrk (README, "Benchmarks"); figures in var/bench/latest.json. Then the national-scale
+# figures (seed_scale: analysis, statistics import, /oversikt/, plan PDF) in var/bench/scale.json.
+bench: $(STAMP)
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing (run as root, or install them)"; exit 1; fi; \
+	fi
+	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.scale
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,13 @@
+-- wrk script of `make bench`: at the end, one line with the figures as JSON (latencies in microseconds).
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "BENCH_JSON {\"requests\": %d, \"duration_us\": %d, \"bytes\": %d, " ..
+    "\"errors\": {\"connect\": %d, \"read\": %d, \"write\": %d, \"status\": %d, \"timeout\": %d}, " ..
+    "\"latency_us\": {\"mean\": %.1f, \"stdev\": %.1f, \"min\": %d, \"max\": %d, " ..
+    "\"p50\": %d, \"p90\": %d, \"p99\": %d}}\n",
+    summary.requests, summary.duration, summary.bytes,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status,
+    summary.errors.timeout,
+    latency.mean, latency.stdev, latency.min, latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99)))
+end
