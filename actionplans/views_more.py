@@ -17,6 +17,7 @@ from actionplans.forms_more import MeasuresImportConfirmForm, MeasuresImportForm
 from actionplans.models import ActionPlan
 from actionplans.services import content_key
 from core.pdf import stored_file_exists
+from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin
 from pledges.views_public import PublicMunicipalityMixin
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class PublicPlanView(PublicMunicipalityMixin, TemplateView):
+class PublicPlanView(PublicPageCacheMixin, PublicMunicipalityMixin, TemplateView):
     """/<kommun>/atgardsplan/: the HTML twin of the adopted plan's PDF, from the content frozen at adoption."""
 
     template_name = "actionplans/public_plan.html"

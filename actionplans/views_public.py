@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from actionplans import selectors
 from actionplans.clock import DUE, MISSING, OVERDUE, VALID
+from core.public_cache import PublicPageCacheMixin
 from councils.models import County
 
 STATE_ORDER = {OVERDUE: 0, MISSING: 1, DUE: 2, VALID: 3}
@@ -27,7 +28,7 @@ SORTS = {
 }
 
 
-class NationalOverviewView(TemplateView):
+class NationalOverviewView(PublicPageCacheMixin, TemplateView):
     """Which municipalities keep the statutory cycle: public, aggregate, sortable and filterable by county."""
 
     template_name = "actionplans/overview.html"

@@ -19,6 +19,10 @@ class CoreConfig(AppConfig):
 
         worker_ready.connect(_queue_first_heartbeat, weak=False, dispatch_uid="core-first-heartbeat")
 
+        from core.public_cache import connect_signals
+
+        connect_signals()
+
 
 def _queue_first_heartbeat(sender=None, **kwargs):
     """A fresh worker says so through the queue at once, instead of waiting for beat's first tick."""

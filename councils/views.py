@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, T
 from django.views.generic.edit import FormView
 
 from actionplans.selectors import municipality_clock
+from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin
 from councils import selectors, services
 from councils.forms import (
@@ -28,7 +29,7 @@ from situation.picture import latest_adopted_picture
 # --- public pages -------------------------------------------------------------------------------------------
 
 
-class PublicIndexView(ListView):
+class PublicIndexView(PublicPageCacheMixin, ListView):
     template_name = "councils/public_index.html"
     context_object_name = "municipalities"
 
@@ -45,7 +46,7 @@ class PublicIndexView(ListView):
         return context
 
 
-class PublicMunicipalityView(DetailView):
+class PublicMunicipalityView(PublicPageCacheMixin, DetailView):
     template_name = "councils/public_municipality.html"
     context_object_name = "municipality"
     slug_url_kwarg = "kommun"

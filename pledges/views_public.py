@@ -10,6 +10,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core.pdf import stored_file_exists
 from core.periods import Tertial
+from core.public_cache import PublicPageCacheMixin
 from councils.models import Municipality
 from pledges import selectors
 from pledges.models import CitizenPledge, FollowUpRevision
@@ -29,7 +30,7 @@ class PublicMunicipalityMixin:
         return get_object_or_404(selectors.public_pledges(municipality=self.municipality), pk=self.kwargs["pk"])
 
 
-class PledgeListView(PublicMunicipalityMixin, TemplateView):
+class PledgeListView(PublicPageCacheMixin, PublicMunicipalityMixin, TemplateView):
     template_name = "pledges/public_list.html"
 
     def get_context_data(self, **kwargs):
@@ -44,7 +45,7 @@ class PledgeListView(PublicMunicipalityMixin, TemplateView):
         return context
 
 
-class PledgeDetailView(PublicMunicipalityMixin, DetailView):
+class PledgeDetailView(PublicPageCacheMixin, PublicMunicipalityMixin, DetailView):
     template_name = "pledges/public_detail.html"
     context_object_name = "pledge"
 
@@ -89,7 +90,7 @@ def _revision_or_404(view, year, tertial):
     return revision
 
 
-class FollowUpView(PublicMunicipalityMixin, TemplateView):
+class FollowUpView(PublicPageCacheMixin, PublicMunicipalityMixin, TemplateView):
     template_name = "pledges/public_follow_up.html"
 
     def get_context_data(self, **kwargs):

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.pdf import stored_file_exists
+from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin
 from councils.models import Municipality
 from situation import picture as service
@@ -282,7 +283,7 @@ class PicturePdfView(PictureScopedMixin, View):
         return response
 
 
-class PublicPictureView(TemplateView):
+class PublicPictureView(PublicPageCacheMixin, TemplateView):
     """/<kommun>/lagesbild/: the latest adopted picture's summary and public figures, frozen at adoption."""
 
     template_name = "situation/picture_public.html"
