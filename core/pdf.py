@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -41,14 +42,22 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to a tagged PDF (PDF/UA-1), in the document language of the template."""
+    """Render a Django template to a tagged PDF, in the document language of the template."""
     html = render_to_string(template_name, context)
     return html_to_pdf(html)
 
 
+# One font configuration per process: building it for every document costs a large part of a render.
+_FONT_CONFIG = None
+
+
 def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF (structure tree, language and title from the HTML) for screen readers."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher(timeout=2))
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_tags=True, font_config=_FONT_CONFIG)
 
 
 def stored_file_exists(field) -> bool:
