@@ -2,11 +2,12 @@
 `revision_interval_months` (default 24). A document is valid through its expiry date; it is "due" within
 six months before it, "overdue" from the day after, "missing" when none was ever adopted."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+
+from core.periods import add_months
 
 VALID, DUE, OVERDUE, MISSING = "valid", "due", "overdue", "missing"
 STATE_LABELS = {
@@ -16,13 +17,6 @@ STATE_LABELS = {
     MISSING: _("Missing"),
 }
 DUE_MONTHS = 6
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's end (29 February + 12 months → 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

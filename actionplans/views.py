@@ -25,13 +25,7 @@ from actionplans.forms import (
 from actionplans.models import ActionPlan, Goal, Measure, ProblemArea
 from actionplans.rules import can_report_progress
 from core.pdf import stored_file_exists
-from core.views import MunicipalityMixin
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for ms in error.message_dict.values() for m in ms]
-    return list(error.messages)
+from core.views import MunicipalityMixin, validation_messages
 
 
 class PlanScopedMixin(MunicipalityMixin):
@@ -374,7 +368,7 @@ class PlanAdoptView(PlanScopedMixin, FormView):
         try:
             services.plan_adopt(plan=plan, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in _errors(error):
+            for message in validation_messages(error):
                 form.add_error(None, message)
             return self.form_invalid(form)
         messages.success(self.request, _("The plan is adopted. Its PDF is being created."))

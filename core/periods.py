@@ -59,6 +59,13 @@ class Tertial:
         return self.start <= end and start <= self.end
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's end (29 February + 12 months → 28 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def tertials_between(start: date, end: date) -> list[Tertial]:
     """Every tertial that overlaps the period from `start` to `end`, both inclusive."""
     result = []

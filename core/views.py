@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
@@ -5,6 +6,22 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.health import health_report
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    """Every message of a ValidationError, whether it names fields or not (for `messages.error`)."""
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, each message beside its field where the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class MunicipalityMixin(PermissionRequiredMixin):

@@ -1,4 +1,3 @@
-import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,14 +11,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from core.periods import Tertial
+from core.periods import Tertial, add_months
 from councils.models import Municipality
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def validate_pledge_period(start: date | None, end: date | None):
@@ -28,11 +21,11 @@ def validate_pledge_period(start: date | None, end: date | None):
         return
     if end <= start:
         raise ValidationError({"end_date": _("The pledge must end after it starts.")}, code="period_order")
-    if end < _add_months(start, 4) - timedelta(days=1):
+    if end < add_months(start, 4) - timedelta(days=1):
         raise ValidationError(
             {"end_date": _("A pledge must run for at least one tertial (four months).")}, code="period_too_short"
         )
-    if end > _add_months(start, 36) - timedelta(days=1):
+    if end > add_months(start, 36) - timedelta(days=1):
         raise ValidationError({"end_date": _("A pledge can run for at most three years.")}, code="period_too_long")
 
 

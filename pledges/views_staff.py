@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from core.periods import Tertial
-from core.views import MunicipalityMixin
+from core.views import MunicipalityMixin, validation_messages
 from pledges import selectors, services
 from pledges.forms import (
     ActivityForm,
@@ -27,12 +27,6 @@ from pledges.forms import (
 )
 from pledges.models import Activity, CitizenPledge, FocusArea, FollowUp, ProgressRow
 from pledges.rules import can_report_row
-
-
-def _messages_from(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [m for messages_ in error.message_dict.values() for m in messages_]
-    return list(error.messages)
 
 
 class PledgeScopedMixin(MunicipalityMixin):
@@ -122,7 +116,7 @@ class PledgeActionView(PledgeScopedMixin, View):
         try:
             self.action(pledge=pledge, by=request.user)
         except ValidationError as error:
-            for message in _messages_from(error):
+            for message in validation_messages(error):
                 messages.error(request, message)
         else:
             messages.success(request, self.success_message)
@@ -304,7 +298,7 @@ class ProgressRowSaveView(FollowUpScopedMixin, View):
                 context.update(conflict=conflict.row)
             except ValidationError as error:
                 status = 422
-                context.update(errors=_messages_from(error))
+                context.update(errors=validation_messages(error))
         else:
             status = 422
             context.update(errors=[e for errors in form.errors.values() for e in errors])
@@ -336,7 +330,7 @@ class FollowUpActionView(FollowUpScopedMixin, View):
         try:
             self.act(follow_up, form.cleaned_data if form else {})
         except ValidationError as error:
-            for message in _messages_from(error):
+            for message in validation_messages(error):
                 messages.error(request, message)
             return redirect(self.edit_url(follow_up))
         messages.success(request, self.success_message)

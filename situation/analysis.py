@@ -5,7 +5,6 @@ read, and every figure is aggregated in the database: the number of queries is t
 for a hundred thousand. Days, months, weekdays and hours are Swedish local time.
 """
 
-import calendar
 import math
 from bisect import bisect_right
 from collections import defaultdict
@@ -21,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.periods import add_months
 from situation.models import Area, Incident, IncidentCategory
 
 # A longer period makes a month table nobody can read and comparisons nobody asked for.
@@ -40,14 +40,6 @@ def swedish(text: str) -> str:
 
 
 # ---- Periods ------------------------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

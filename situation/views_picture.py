@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.pdf import stored_file_exists
 from core.public_cache import PublicPageCacheMixin
-from core.views import MunicipalityMixin
+from core.views import MunicipalityMixin, add_service_errors
 from councils.models import Municipality
 from situation import picture as service
 from situation.forms_picture import AdoptForm, PictureForm, ProblemForm
@@ -31,15 +31,6 @@ logger = logging.getLogger(__name__)
 READ = "councils.view_internal"
 MANAGE = "situation.manage_picture"
 ADOPT = "situation.adopt_picture"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, each message beside its field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class PictureScopedMixin(MunicipalityMixin):
@@ -97,7 +88,7 @@ class PictureFormView(PictureScopedMixin, FormView):
         try:
             picture = self.save(form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The situation picture was saved."))
         return redirect(self.detail_url(picture))
@@ -157,7 +148,7 @@ class ProblemFormView(DraftRequiredMixin, PictureScopedMixin, FormView):
                 picture=self.picture, by=self.request.user, data=form.cleaned_data, problem=self.problem
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The problem area was saved."))
         return redirect(f"{self.detail_url()}#problems")
@@ -224,7 +215,7 @@ class PictureAdoptView(DraftRequiredMixin, PictureScopedMixin, FormView):
             data = form.cleaned_data
             service.picture_adopt(picture=self.picture, by=self.request.user, body=data["body"], date=data["date"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The adoption is recorded and the figures are frozen. The PDF is being made."))
         return redirect(self.detail_url())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.views import MunicipalityMixin
+from core.views import MunicipalityMixin, add_service_errors
 from situation import walks
 from situation.forms_walks import ObservationForm, OutcomeForm, WalkForm
 from situation.models import SafetyWalk
@@ -27,15 +27,6 @@ logger = logging.getLogger(__name__)
 
 READ = "councils.view_internal"
 MANAGE = "situation.manage_walks"
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, each message beside its field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class WalkScopedMixin(MunicipalityMixin):
@@ -98,7 +89,7 @@ class WalkFormView(WalkScopedMixin, FormView):
             else:
                 walk = walks.walk_update(walk=self.walk, **values)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The safety walk was saved."))
         return redirect(self.walk_url(walk))
@@ -165,7 +156,7 @@ class ObservationFormView(WalkScopedMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The observation was saved."))
         return redirect(self.walk_url(self.walk, anchor=f"observation-{observation.pk}"))
@@ -211,7 +202,7 @@ class ObservationOutcomeView(WalkScopedMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The outcome of the observation was saved."))
         return redirect(self.walk_url(self.observation.walk, anchor=f"observation-{self.observation.pk}"))
