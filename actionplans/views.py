@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from actionplans.forms import (
 )
 from actionplans.models import ActionPlan, Goal, Measure, ProblemArea
 from actionplans.rules import can_report_progress
-from core.pdf import stored_file_exists
+from core.pdf import open_stored, pdf_or_waiting_page
 from core.views import MunicipalityMixin, validation_messages
 
 
@@ -405,20 +405,16 @@ class PlanPdfView(PlanScopedMixin, View):
     permission_required = "actionplans.view_internal"
 
     def get(self, request, *args, **kwargs):
-        from django.http import FileResponse, HttpResponse
-
         from actionplans.tasks import render_plan_pdf_task
 
         plan = get_object_or_404(self.plans(), pk=kwargs["pk"])
-        snapshot = plan.snapshot or services.plan_snapshot(plan)
-        ready = stored_file_exists(plan.pdf) and plan.pdf_key == services.content_key(snapshot)
-        if request.headers.get("HX-Request"):
-            return HttpResponse(headers={"HX-Redirect": request.path}) if ready else HttpResponse(status=204)
-        if ready:
-            return FileResponse(
-                plan.pdf.open("rb"), content_type="application/pdf", filename=plan.pdf.name.rsplit("/", 1)[-1]
-            )
-        render_plan_pdf_task.delay(plan.pk)
-        return render(
-            request, "actionplans/pdf_pending.html", {"plan": plan, "municipality": self.municipality}, status=202
+        current = plan.pdf_key == services.content_key(plan.snapshot or services.plan_snapshot(plan))
+        return pdf_or_waiting_page(
+            request,
+            open_pdf=lambda: open_stored(plan.pdf) if current else None,
+            filename=plan.pdf.name.rsplit("/", 1)[-1] if plan.pdf else "",
+            queue=lambda: render_plan_pdf_task.delay(plan.pk),
+            template="actionplans/pdf_pending.html",
+            context={"plan": plan, "municipality": self.municipality},
+            private=True,
         )

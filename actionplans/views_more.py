@@ -5,8 +5,8 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,7 +16,7 @@ from actionplans import csv_io, services_more
 from actionplans.forms_more import MeasuresImportConfirmForm, MeasuresImportForm
 from actionplans.models import ActionPlan
 from actionplans.services import content_key
-from core.pdf import stored_file_exists
+from core.pdf import open_stored, pdf_or_waiting_page
 from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin
 from pledges.views_public import PublicMunicipalityMixin
@@ -50,31 +50,17 @@ class PublicPlanPdfView(PublicMunicipalityMixin, View):
         plan = services_more.public_plan(municipality=self.municipality)
         if plan is None:
             raise Http404
-        ready = stored_file_exists(plan.pdf) and plan.pdf_key == content_key(plan.snapshot)
-        if request.headers.get("HX-Request"):
-            return HttpResponse(headers={"HX-Redirect": request.path}) if ready else HttpResponse(status=204)
-        if ready:
-            response = FileResponse(
-                plan.pdf.open("rb"),
-                content_type="application/pdf",
-                filename=f"atgardsplan-{self.municipality.slug}.pdf",
-            )
-            response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-            return response
         from actionplans.tasks import render_plan_pdf_task
 
-        try:
-            render_plan_pdf_task.delay(plan.pk)
-        except Exception:  # the waiting page asks again; a broker that is down must not become an error page
-            logger.exception("Could not queue the PDF of action plan %s", plan.pk)
-        response = render(
+        current = plan.pdf_key == content_key(plan.snapshot)
+        return pdf_or_waiting_page(
             request,
-            "actionplans/public_pdf_pending.html",
-            {"plan": plan, "municipality": self.municipality},
-            status=202,
+            open_pdf=lambda: open_stored(plan.pdf) if current else None,
+            filename=f"atgardsplan-{self.municipality.slug}.pdf",
+            queue=lambda: render_plan_pdf_task.delay(plan.pk),
+            template="actionplans/public_pdf_pending.html",
+            context={"plan": plan, "municipality": self.municipality},
         )
-        response["Retry-After"] = "2"
-        return response
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -63,3 +65,41 @@ def html_to_pdf(html: str) -> bytes:
 def stored_file_exists(field) -> bool:
     """A FileField that names a file which is really in storage (a restored database may lack the media)."""
     return bool(field) and field.storage.exists(field.name)
+
+
+def open_stored(field):
+    """The file of a FileField opened for reading, or None when there is none or it is gone from storage."""
+    if not field:
+        return None
+    try:
+        return field.open("rb")
+    except FileNotFoundError:
+        return None
+
+
+def pdf_or_waiting_page(request, *, open_pdf, filename, queue, template, context, private=False):
+    """Serve a PDF rendered by a worker, or a page (202) that waits for it.
+
+    `open_pdf()` returns the open current PDF or None. The waiting page polls the same URL with htmx: a poll
+    answers 204 until the PDF exists, then an HX-Redirect to it. A first request for a missing PDF queues its
+    rendering with `queue()`; a broker that is down is logged, and the waiting page asks again.
+    """
+    polling = bool(request.headers.get("HX-Request"))
+    handle = open_pdf()
+    if handle is not None:
+        if polling:
+            handle.close()
+            return HttpResponse(headers={"HX-Redirect": request.path})
+        response = FileResponse(handle, content_type="application/pdf", filename=filename)
+        if private:
+            response["Cache-Control"] = "private, no-cache"
+        return response
+    if polling:
+        return HttpResponse(status=204)
+    try:
+        queue()
+    except Exception:
+        logger.exception("Could not queue the rendering of %s; the broker may be down", request.path)
+    response = render(request, template, context, status=202)
+    response["Retry-After"] = "2"
+    return response

@@ -2,13 +2,13 @@
 
 import csv
 
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from core.pdf import stored_file_exists
+from core.pdf import open_stored, pdf_or_waiting_page
 from core.periods import Tertial
 from core.public_cache import PublicPageCacheMixin
 from councils.models import Municipality
@@ -106,25 +106,17 @@ class FollowUpPdfView(PublicMunicipalityMixin, TemplateView):
     template_name = "pledges/pdf_pending.html"
 
     def get(self, request, *args, **kwargs):
-        revision = _revision_or_404(self, kwargs["year"], kwargs["tertial"])
-        ready = stored_file_exists(revision.pdf)
-        if ready and request.headers.get("HX-Request"):
-            return HttpResponse(status=200, headers={"HX-Redirect": request.path})
-        if ready:
-            response = FileResponse(
-                revision.pdf.open("rb"), content_type="application/pdf", filename=revision.pdf.name.rsplit("/", 1)[-1]
-            )
-            response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-            return response
         from pledges.tasks import render_follow_up_pdf_task
 
-        if request.headers.get("HX-Request"):
-            return HttpResponse(status=204)
-        render_follow_up_pdf_task.delay(revision.pk)
-        context = self.get_context_data(revision=revision, period=revision.follow_up.period)
-        response = render(request, self.template_name, context, status=202)
-        response["Retry-After"] = "2"
-        return response
+        revision = _revision_or_404(self, kwargs["year"], kwargs["tertial"])
+        return pdf_or_waiting_page(
+            request,
+            open_pdf=lambda: open_stored(revision.pdf),
+            filename=revision.pdf.name.rsplit("/", 1)[-1] if revision.pdf else "",
+            queue=lambda: render_follow_up_pdf_task.delay(revision.pk),
+            template=self.template_name,
+            context=self.get_context_data(revision=revision, period=revision.follow_up.period),
+        )
 
 
 class FollowUpYearCsvView(PublicMunicipalityMixin, TemplateView):

@@ -10,15 +10,15 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.pdf import stored_file_exists
+from core.pdf import open_stored, pdf_or_waiting_page
 from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin, add_service_errors
 from councils.models import Municipality
@@ -245,33 +245,17 @@ class PicturePdfView(PictureScopedMixin, View):
         picture = self.picture
         if picture.status != SituationPicture.Status.ADOPTED:
             raise Http404("Only an adopted situation picture has a PDF.")
-        polling = bool(request.headers.get("HX-Request"))
-        if stored_file_exists(picture.pdf) and polling:
-            return HttpResponse(status=200, headers={"HX-Redirect": request.path})
-        if picture.pdf:
-            try:
-                handle = picture.pdf.open("rb")
-            except FileNotFoundError:
-                handle = None
-            if handle is not None:
-                filename = f"lagesbild-{self.municipality.slug}-{picture.period_start:%Y}-{picture.period_end:%Y}.pdf"
-                response = FileResponse(handle, content_type="application/pdf", filename=filename)
-                response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-                response["Cache-Control"] = "private, no-cache"
-                return response
-            SituationPicture.objects.filter(pk=picture.pk).update(pdf="")  # Lost from storage: render it again.
-        if polling:
-            return HttpResponse(status=204)
         from situation.tasks import render_picture_pdf_task
 
-        try:
-            render_picture_pdf_task.delay(picture.pk)
-        except Exception:
-            logger.exception("Could not queue the PDF of situation picture %s; the broker may be down", picture.pk)
-        context = {"municipality": self.municipality, "picture": picture}
-        response = render(request, self.template_name, context, status=202)
-        response["Retry-After"] = "2"
-        return response
+        return pdf_or_waiting_page(
+            request,
+            open_pdf=lambda: open_stored(picture.pdf),
+            filename=f"lagesbild-{self.municipality.slug}-{picture.period_start:%Y}-{picture.period_end:%Y}.pdf",
+            queue=lambda: render_picture_pdf_task.delay(picture.pk),
+            template=self.template_name,
+            context={"municipality": self.municipality, "picture": picture},
+            private=True,
+        )
 
 
 class PublicPictureView(PublicPageCacheMixin, TemplateView):

@@ -10,14 +10,15 @@ from functools import cached_property
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.pdf import pdf_or_waiting_page
 from core.views import MunicipalityMixin, add_service_errors
 from situation import walks
 from situation.forms_walks import ObservationForm, OutcomeForm, WalkForm
@@ -244,29 +245,21 @@ class WalkReportPdfView(WalkScopedMixin, View):
 
     def get(self, request, *args, **kwargs):
         walk = self.get_walk()
-        polling = bool(request.headers.get("HX-Request"))
-        name = walks.walk_report_pdf_ready(walk)
-        if name and polling:
-            return HttpResponse(status=200, headers={"HX-Redirect": request.path})
-        if name:
-            try:
-                handle = default_storage.open(name, "rb")
-            except FileNotFoundError:
-                handle = None  # Replaced by a newer version a moment ago.
-            if handle is not None:
-                filename = f"trygghetsvandring-{walk.pk}-{walk.date:%Y-%m-%d}.pdf"
-                response = FileResponse(handle, content_type="application/pdf", filename=filename)
-                response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-                response["Cache-Control"] = "private, no-cache"
-                return response
-        if polling:
-            return HttpResponse(status=204)
         from situation.tasks import render_walk_report_task
 
-        try:
-            render_walk_report_task.delay(walk.pk)
-        except Exception:
-            logger.exception("Could not queue the report PDF of walk %s; the broker may be down", walk.pk)
-        response = render(request, self.template_name, {"municipality": self.municipality, "walk": walk}, status=202)
-        response["Retry-After"] = "2"
-        return response
+        def open_pdf():
+            name = walks.walk_report_pdf_ready(walk)
+            try:
+                return default_storage.open(name, "rb") if name else None
+            except FileNotFoundError:
+                return None  # Replaced by a newer version a moment ago.
+
+        return pdf_or_waiting_page(
+            request,
+            open_pdf=open_pdf,
+            filename=f"trygghetsvandring-{walk.pk}-{walk.date:%Y-%m-%d}.pdf",
+            queue=lambda: render_walk_report_task.delay(walk.pk),
+            template=self.template_name,
+            context={"municipality": self.municipality, "walk": walk},
+            private=True,
+        )
