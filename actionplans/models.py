@@ -212,7 +212,15 @@ class Measure(models.Model):
     )
     planned_cost = models.DecimalField(_("planned cost (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True)
     planned_hours = models.DecimalField(_("planned hours"), max_digits=8, decimal_places=1, null=True, blank=True)
-    origin_meeting_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    origin_meeting = models.ForeignKey(
+        "councils.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_measures",
+        verbose_name=_("decided at meeting"),
+    )
     version = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()

@@ -134,6 +134,11 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BRÅ-portalen <noreply@bra-portalen.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Timeout (seconds) of one SMTP conversation, so that a hanging mail server fails a delivery instead of a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The portal's own address, for links in mail and calendar files (no trailing slash).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+MAIL_MESSAGE_ID_DOMAIN = env.str("MAIL_MESSAGE_ID_DOMAIN", default="bra-portalen.example")
 
 # Celery. The default broker is kombu's filesystem transport so that `make run` needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -166,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
     # Imports the police's open events feed every 15 minutes (the feed allows one call per 10 s, 60 an hour);
     # does nothing until POLICE_FEED_URL is set.
     "import-police-events": {"task": "situation.tasks.import_police_events_task", "schedule": 15 * 60.0},
+    # The reminder engine (core/reminders.py): plans every kind's sendings for the next day and sends what is
+    # due, every 5 minutes; a second scheduler or a rerun sends nothing twice.
+    "reminders-scan-and-send": {"task": "core.tasks.reminders_task", "schedule": 5 * 60.0},
+    # Users who chose a daily digest get it at 07:00.
+    "reminders-digest": {"task": "core.tasks.digest_task", "schedule": crontab(hour=7, minute=0)},
 }
 # How old the last worker heartbeat may be before /healthz reports the worker as down.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)

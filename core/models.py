@@ -1,6 +1,15 @@
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_lead_days
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class TimeStampedModel(models.Model):
@@ -24,3 +33,117 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Delivery(models.Model):
+    """One sending of the reminder engine to one recipient, recorded once.
+
+    `key` names the kind, the object, the due moment and the recipient; its uniqueness is what makes retries,
+    restarts and two schedulers harmless. A row is planned by the scan (`send_after` in the near future),
+    sent by `core.reminders.send_due` in its own transaction (row locked, skipped by other senders), retried with
+    back-off on failure and finally marked failed, which the coordinator reads in the delivery log.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RETRYING = "retrying", _("Retrying")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        OBSOLETE = "obsolete", _("No longer needed")
+        IN_DIGEST = "in_digest", _("Waiting for the digest")
+        DIGESTED = "digested", _("Sent in a digest")
+
+    class Channel(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("Daily digest")
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    municipality = models.ForeignKey(
+        "councils.Municipality", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    recipient_email = models.EmailField(_("recipient"))
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    send_after = models.DateTimeField(_("send after"))
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IMMEDIATE)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-send_after", "-id"]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="core_delivery_due"),
+            models.Index(fields=["municipality", "-send_after"], name="core_delivery_log"),
+            models.Index(fields=["kind", "object_id"], name="core_delivery_object"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class NotificationPreference(models.Model):
+    """How one user wants reminders: immediately or in a daily digest, and their own meeting lead times."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_pref")
+    channel = models.CharField(
+        _("reminders"), max_length=10, choices=Delivery.Channel.choices, default=Delivery.Channel.IMMEDIATE
+    )
+    meeting_reminder_days = models.CharField(
+        _("meeting reminders (days before)"),
+        max_length=40,
+        blank=True,
+        validators=[validate_lead_days],
+        help_text=_("Empty: the municipality's choice. Comma-separated, e.g. 3,0 (0 = the same morning)."),
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.channel}"
+
+
+class Subscription(models.Model):
+    """A resident's e-mail subscription to a municipality's publications, with double opt-in."""
+
+    class Topic(models.TextChoices):
+        FOLLOW_UPS = "follow_ups", _("Follow-ups of the citizen pledges")
+        PLANS = "plans", _("Adopted action plans")
+        PICTURES = "pictures", _("Situation picture summaries")
+        MINUTES = "minutes", _("Published minutes")
+
+    municipality = models.ForeignKey("councils.Municipality", on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(_("e-mail"))
+    topics = models.JSONField(_("topics"), default=list)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "email"], name="core_subscription_once_per_address")
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.municipality_id}"
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None

@@ -74,3 +74,7 @@ def tertials_between(start: date, end: date) -> list[Tertial]:
         result.append(current)
         current = current.next()
     return result
+
+
+# A tertial's follow-up is due this many days after the tertial ends (reminders, calendar feeds).
+FOLLOW_UP_DUE_DAYS = 30

@@ -30,3 +30,31 @@ def enqueue_on_commit(task, *args):
             logger.exception("Could not queue %s%r; the broker may be down", task.name, args)
 
     transaction.on_commit(send)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, ignore_result=True)
+def reminders_task():
+    """Plan the reminders of the coming day, then send what is due (core/reminders.py)."""
+    from core import reminders
+
+    planned = reminders.scan()
+    sent = reminders.send_due()
+    logger.info("reminders: planned %s, sending %s", planned, sent)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, ignore_result=True)
+def send_due_task():
+    """Send what is due now (queued after a change that should be mailed at once, e.g. a subscription)."""
+    from core import reminders
+
+    reminders.send_due()
+
+
+@shared_task(time_limit=600, soft_time_limit=540, ignore_result=True)
+def digest_task():
+    """Gather the day's reminders of users who chose a digest into one mail each, then send."""
+    from core import reminders
+
+    reminders.send_due()
+    reminders.send_digests()
+    reminders.send_due()

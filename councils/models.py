@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.slugs import validate_not_reserved
+from core.validators import validate_lead_days
 
 
 class County(models.TextChoices):
@@ -93,6 +94,19 @@ class Municipality(TimeStampedModel):
         default=24,
         validators=[MinValueValidator(1)],
         help_text=_("After this, the free text of EST reports is removed; category, place and time remain."),
+    )
+    meeting_reminder_days = models.CharField(
+        _("meeting reminders (days before)"),
+        max_length=40,
+        default="7,1",
+        validators=[validate_lead_days],
+        help_text=_("Comma-separated, e.g. 7,1: reminders a week and a day before. Members may choose their own."),
+    )
+    minutes_due_days = models.PositiveSmallIntegerField(
+        _("minutes due (days after the meeting)"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("After this, the coordinator is reminded that the minutes are not approved."),
     )
     intro = models.TextField(
         _("public introduction"), blank=True, help_text=_("Shown to residents on the municipality's page.")
@@ -337,3 +351,26 @@ class PortalRole(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} ({self.municipality})"
+
+
+from councils.models_meetings import (  # noqa: E402  (the meeting models belong to this app)
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    Meeting,
+)
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "CalendarFeed",
+    "Council",
+    "County",
+    "Decision",
+    "Meeting",
+    "Membership",
+    "Municipality",
+    "Organisation",
+    "PortalRole",
+]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from councils import views
 
@@ -52,6 +52,10 @@ urlpatterns = [
     path("hantera/<slug:kommun>/roller/bjud-in/", views.InvitationView.as_view(), name="role-invite"),
     path("hantera/<slug:kommun>/roller/<int:pk>/andra/", views.RoleUpdateView.as_view(), name="role-update"),
     path("hantera/<slug:kommun>/roller/<int:pk>/ta-bort/", views.RoleDeleteView.as_view(), name="role-delete"),
+    # Meetings, agendas, minutes and attendance (councils/urls_meetings.py); calendar feeds and residents'
+    # subscriptions (councils/urls_calendar.py). Both before the catch-all public municipality page.
+    path("", include("councils.urls_meetings")),
+    path("", include("councils.urls_calendar")),
     # Public pages
     path("", views.PublicIndexView.as_view(), name="public-index"),
     path("<slug:kommun>/", views.PublicMunicipalityView.as_view(), name="public-municipality"),
