@@ -44,3 +44,8 @@ rules.add_perm("councils.manage_council", is_coordinator)
 rules.add_perm("councils.manage_roles", is_coordinator)
 rules.add_perm("councils.change_municipality_settings", is_coordinator)
 rules.add_perm("councils.view_member_history", is_coordinator)
+# Meetings: the council's own people read agendas, attendance and internal minutes; the coordinator and the
+# police liaison (who runs the EST meetings) schedule them, keep the register and write, approve and publish
+# the minutes.
+rules.add_perm("councils.view_meetings", is_council_insider)
+rules.add_perm("councils.manage_meetings", is_coordinator | is_police)
