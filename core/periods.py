@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 TERTIAL_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
 TERTIAL_NAMES = {1: _("January–April"), 2: _("May–August"), 3: _("September–December")}
 SLUG_RE = re.compile(r"^(?P<year>\d{4})-t(?P<n>[123])$")
+# A tertial's follow-up is due this many days after the tertial ends (reminders and calendar feeds).
+FOLLOW_UP_DUE_DAYS = 30
 
 
 @dataclass(frozen=True, order=True)
