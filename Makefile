@@ -45,7 +45,8 @@ test: system-packages $(STAMP) messages
 
 # Throughput, latency, PDF time and query counts of the public pages on a throwaway PostgreSQL, Redis and
 # gunicorn, loaded with wrk (README, "Benchmarks"); figures in var/bench/latest.json. Then the national-scale
-# figures (seed_scale: analysis, statistics import, /oversikt/, plan PDF) in var/bench/scale.json.
+# figures (seed_scale: analysis, statistics import, /oversikt/, plan PDF) in var/bench/scale.json, and the
+# reminder engine at national scale (one scan; 10,000 reminders by two senders) in var/bench/reminders.json.
 bench: $(STAMP)
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
@@ -59,6 +60,7 @@ bench: $(STAMP)
 	fi
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.scale
+	$(PY) -m bench.reminders
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
