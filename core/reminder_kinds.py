@@ -9,7 +9,7 @@ moved, a document adopted or a follow-up published turns the reminder obsolete i
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -38,7 +38,7 @@ def portal_url(path: str) -> str:
 
 
 def compact(moment: datetime) -> str:
-    return moment.astimezone(timezone.UTC).strftime("%Y%m%dT%H%MZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
 def when(moment: datetime) -> str:
