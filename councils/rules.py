@@ -49,3 +49,7 @@ rules.add_perm("councils.view_member_history", is_coordinator)
 # the minutes.
 rules.add_perm("councils.view_meetings", is_council_insider)
 rules.add_perm("councils.manage_meetings", is_coordinator | is_police)
+
+# Celery's autodiscovery imports only `tasks.py`; every process loads the rules modules at start-up, so this import
+# registers the meeting tasks (minutes PDFs) with the worker too.
+from councils import meetings_tasks  # noqa: E402, F401
