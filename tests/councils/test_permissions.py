@@ -87,6 +87,31 @@ MATRIX = {
     "councils:role-invite": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "councils:role-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
     "councils:role-delete": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+    # Meetings: an upcoming meeting with an agenda item and a decision; a held one with published minutes.
+    "councils:meeting-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
+    "councils:meeting-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
+    "councils:meeting-detail": (lambda t: t.meeting_kwargs, INSIDERS),
+    "councils:meeting-update": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:meeting-cancel": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:agenda-item-create": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:agenda-suggestion-add": (lambda t: t.meeting_kwargs, PLEDGE_MANAGERS_POST),
+    "councils:agenda-item-update": (lambda t: {**t.meeting_kwargs, "item_pk": t.agenda_item.pk}, COORD_POLICE),
+    "councils:agenda-item-delete": (lambda t: {**t.meeting_kwargs, "item_pk": t.agenda_item.pk}, COORD_POLICE),
+    "councils:agenda-item-move": (lambda t: {**t.meeting_kwargs, "item_pk": t.agenda_item.pk}, PLEDGE_MANAGERS_POST),
+    "councils:meeting-attendance": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:meeting-minutes": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:minutes-approve": (lambda t: t.meeting_kwargs, PLEDGE_MANAGERS_POST),
+    "councils:minutes-publish": (lambda t: t.meeting_kwargs, PLEDGE_MANAGERS_POST),
+    # Until the worker has rendered it, the PDF answers 202 with a page that waits for it.
+    "councils:minutes-pdf": (lambda t: t.meeting_kwargs, (LOGIN, DENY, ACCEPTED, ACCEPTED, ACCEPTED, DENY, ACCEPTED)),
+    "councils:decision-create": (lambda t: t.meeting_kwargs, COORD_POLICE),
+    "councils:decision-update": (lambda t: {**t.meeting_kwargs, "decision_pk": t.decision.pk}, COORD_POLICE),
+    "councils:decision-delete": (lambda t: {**t.meeting_kwargs, "decision_pk": t.decision.pk}, COORD_POLICE),
+    "councils:public-minutes": (lambda t: {"kommun": t.municipality.slug, "pk": t.minutes_meeting.pk}, PUBLIC),
+    "councils:public-minutes-pdf": (
+        lambda t: {"kommun": t.municipality.slug, "pk": t.minutes_meeting.pk},
+        (ACCEPTED,) * 7,
+    ),
     # Citizen pledges: staff area
     "pledges:staff-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
     "pledges:staff-create": (lambda t: {"kommun": t.municipality.slug}, PLEDGE_MANAGERS),
@@ -342,6 +367,38 @@ def _walk(tenant):
     )
 
 
+def _meetings(tenant):
+    """An upcoming meeting with an item and a decision, and a held one with published minutes (a closed item too)."""
+    from datetime import timedelta
+
+    from councils import meetings_services as meetings
+
+    def schedule(when):
+        return meetings.meeting_create(
+            council=tenant.council,
+            municipality=tenant.municipality,
+            by=tenant.coordinator,
+            kind="council",
+            title="Rådsmöte",
+            starts_at=when,
+            ends_at=when + timedelta(hours=2),
+            location="Kommunhuset",
+            invitees=[tenant.membership],
+        )[0]
+
+    by = tenant.coordinator
+    tenant.meeting = schedule(timezone.now() + timedelta(days=7))
+    tenant.meeting_kwargs = {"kommun": tenant.municipality.slug, "pk": tenant.meeting.pk}
+    tenant.agenda_item = meetings.agenda_item_save(meeting=tenant.meeting, by=by, fields={"title": "Lägesbild"})
+    tenant.decision = meetings.decision_save(meeting=tenant.meeting, by=by, text="Beslut", is_public=True)
+    held = schedule(timezone.now() - timedelta(days=3))
+    meetings.agenda_item_save(meeting=held, by=by, fields={"title": "Öppen punkt"})
+    meetings.agenda_item_save(meeting=held, by=by, fields={"title": "Stängd punkt", "is_public": False})
+    meetings.attendance_save(meeting=held, by=by, rows={tenant.membership.pk: {"status": "present"}})
+    meetings.minutes_approve(meeting=held, by=by)
+    tenant.minutes_meeting = meetings.minutes_publish(meeting=held, by=by)
+
+
 @pytest.fixture
 def matrix_tenant(tenant, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
@@ -352,6 +409,7 @@ def matrix_tenant(tenant, settings, tmp_path):
     _situation(tenant)
     _action_plan(tenant)
     _walk(tenant)
+    _meetings(tenant)
     return tenant
 
 
