@@ -252,7 +252,59 @@ MATRIX = {
     "actionplans:measure-create": (lambda t: {"kommun": t.municipality.slug, "pk": t.plan_area.pk}, COORD_POLICE),
     "actionplans:measure-detail": (lambda t: {"kommun": t.municipality.slug, "pk": t.measure.pk}, INSIDERS),
     "actionplans:measure-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.measure.pk}, COORD_POLICE),
+    # Calendar feeds: the token is the credential, so a valid one answers everybody.
+    "councils:calendar-feed": (lambda t: {"token": _calendar_feed(t).token}, PUBLIC),
+    "councils:reminder-settings": (lambda t: {}, SIGNED_IN),
+    "councils:calendar-feed-renew": (lambda t: {}, (LOGIN,) + (NOT_ALLOWED,) * 6),
+    "councils:calendar-feed-revoke": (lambda t: {}, (LOGIN,) + (NOT_ALLOWED,) * 6),
+    "councils:council-feed-renew": (
+        lambda t: {"kommun": t.municipality.slug, "council_pk": t.council.pk},
+        COORDINATOR_POST,
+    ),
+    "councils:council-feed-revoke": (
+        lambda t: {"kommun": t.municipality.slug, "council_pk": t.council.pk},
+        COORDINATOR_POST,
+    ),
+    # The delivery log: the municipality's coordinator only.
+    "councils:delivery-log": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:delivery-retry": (
+        lambda t: {"kommun": t.municipality.slug, "pk": _failed_delivery(t).pk},
+        COORDINATOR_POST,
+    ),
+    # Residents' subscriptions: public; the confirmation and unsubscribe pages take the token as credential.
+    "councils:subscribe": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    "councils:subscribe-sent": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
+    "councils:subscribe-confirm": (lambda t: {"kommun": t.municipality.slug, "token": _subscription(t).token}, PUBLIC),
+    "councils:unsubscribe": (lambda t: {"kommun": t.municipality.slug, "token": _subscription(t).token}, PUBLIC),
 }
+
+
+def _calendar_feed(tenant):
+    from councils.models import CalendarFeed
+
+    return CalendarFeed.objects.get_or_create(user=tenant.users["member"], revoked_at=None)[0]
+
+
+def _failed_delivery(tenant):
+    from core.models import Delivery
+
+    now = timezone.now()
+    return Delivery.objects.get_or_create(
+        key="matrix:failed",
+        defaults={
+            "kind": "meeting", "municipality": tenant.municipality, "recipient_email": "ledamot@example.se",
+            "due_at": now, "send_after": now, "status": Delivery.Status.FAILED, "last_error": "SMTP nere",
+        },
+    )[0]  # fmt: skip
+
+
+def _subscription(tenant):
+    from core.models import Subscription
+
+    return Subscription.objects.get_or_create(
+        municipality=tenant.municipality, email="invanare@example.se", defaults={"topics": ["plans"]}
+    )[0]
+
 
 # The Django admin's own model pages are covered by `admin:index` (superusers only, checked by
 # AdminSite.has_permission for every admin view); listing each of them here would add nothing.
