@@ -57,7 +57,7 @@ def test_a_real_worker_sends_reminders_over_smtp_with_swedish_intact(celery_work
     messages = smtp.wait_for(3)
     assert sorted(m["To"] for m in messages) == sorted(m.email for m in members)
     message = messages[0]
-    assert message["Subject"].startswith("Påminnelse: Rådsmöte om trygghet i Åby")
+    assert message["Subject"].strip().startswith("Påminnelse: Rådsmöte om trygghet i Åby")
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Du är kallad till Rådsmöte om trygghet i Åby." in text
     assert "Var: Medborgarhuset, Älvsalen" in text
