@@ -354,3 +354,247 @@ ROLE_LOGIN_NAMES = {
     "ledamot": "Demo Ledamot",
     "rapportor": "Demo Rapportör",
 }
+
+
+# --- meetings -------------------------------------------------------------------------------------------------
+# A year of meetings per demo municipality, relative to the day seed_demo first runs: four council meetings
+# (three held, with approved and published minutes, and one upcoming with its agenda) and an EST meeting every
+# other week (held ones with attendance and approved minutes). Councils that already have meetings are left
+# alone, so running seed_demo again changes nothing.
+MEETINGS = {
+    "vaggeryd": {
+        "council": "Vaggeryds lokala brottsförebyggande råd",
+        "est": None,
+        "place": "Kommunhuset i Vaggeryd, sammanträdesrum Lagan",
+        "est_place": "Polisstationen i Vaggeryd",
+        "measure": ("Trygghetsvandring i Skillingaryd med fastighetsägarna", 0),
+    },
+    "vara": {
+        "council": "Vara kommuns brottsförebyggande råd",
+        "est": "VEST – Vara i effektiv samordning för trygghet",
+        "place": "Stadshuset i Vara, sal Kvänum",
+        "est_place": "Räddningsstationen i Vara",
+        "measure": ("Fler vuxna på stan under skolavslutningen", 1),
+    },
+    "hjo": {
+        "council": "Brottsförebyggande rådet i Hjo",
+        "est": "EST-gruppen i Hjo",
+        "place": "Stadshuset i Hjo, sammanträdesrum Vättern",
+        "est_place": "Stadshuset i Hjo, rum Guldkroken",
+        "measure": None,
+    },
+    "hagfors": {
+        "council": "Trygghetsrådet i Hagfors",
+        "est": None,
+        "place": "Hagfors kommunhus, sal Uddeholm",
+        "est_place": "Hagfors kommunhus, rum Klarälven",
+        "measure": None,
+    },
+}
+
+# (title, public?, minutes note) of a council meeting's agenda; the sub-items belong to the item before them.
+COUNCIL_AGENDA = [
+    ("Mötets öppnande och val av justerare", True, "Ordföranden öppnade mötet."),
+    ("Lägesbild", True, ""),
+    (
+        "  Polisens lägesbild",
+        True,
+        "Anmälda brott ligger på samma nivå som förra kvartalet; fler skadegörelser vid skolorna.",
+    ),
+    ("  Kommunens lägesbild", True, "Fältassistenterna ser färre samlingar av unga vid resecentrum efter kl. 22."),
+    ("Uppföljning av åtgärdsplanen", True, "Två åtgärder är försenade; ansvariga återkommer till nästa möte."),
+    ("Enskilda ärenden", False, "Information om ett pågående ärende; sekretess enligt OSL."),
+    ("Övriga frågor", True, "Inga övriga frågor."),
+]
+EST_AGENDA = [
+    ("Händelser sedan förra mötet", True, "Genomgång av inrapporterade händelser; lugnare än vanligt."),
+    ("Platser att bevaka", True, "Skolgården och busstationen kvällstid."),
+    ("Insatser till nästa möte", True, "Fältassistenterna och polisen samordnar kvällspass fredag."),
+]
+
+
+def _demo_attendance(meeting, members, index):
+    """A believable register: most present, one remote, now and then one absent (with an alternate) or late."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from councils.models import Attendance
+
+    rows = []
+    for n, member in enumerate(members):
+        row = Attendance(meeting=meeting, membership=member, status=Attendance.Status.PRESENT)
+        turn = (n + index) % 7
+        if turn == 1:
+            row.status = Attendance.Status.REMOTE
+        elif turn == 3:
+            row.status = Attendance.Status.ABSENT
+            row.alternate = next((a for a in members if a.alternate_for_id == member.pk), None)
+        elif turn == 5:
+            row.arrived_at = time(timezone.localtime(meeting.starts_at).hour, 20)
+        rows.append(row)
+    return rows
+
+
+def seed_meetings(*, municipalities: dict, today=None) -> int:
+    """A year of council and EST meetings with agendas, attendance and minutes (see MEETINGS). Bulk inserts keep
+    this quick; the numbers of § and the nesting are written directly, as the services would."""
+    import uuid
+    from datetime import datetime, time, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from actionplans.models import ActionPlan, Measure
+    from core.periods import add_months
+    from councils.models import AgendaItem, Attendance, Council, Decision, Meeting
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    created = 0
+    for slug, spec in MEETINGS.items():
+        municipality = municipalities[slug]
+        coordinator = get_user_model().objects.get(email=f"samordnare@{slug}.example")
+        council = Council.objects.get(name=spec["council"])
+        est = Council.objects.get(name=spec["est"]) if spec["est"] else council
+        plans = []
+        if not Meeting.objects.filter(council=council, kind=Meeting.Kind.COUNCIL).exists():
+            first = add_months(today, -9) + timedelta(days=10)
+            days = [add_months(first, 3 * n) for n in range(4)]
+            plans.append((council, Meeting.Kind.COUNCIL, days, time(13, 0), 150, spec["place"], COUNCIL_AGENDA))
+        if not Meeting.objects.filter(council=est, kind=Meeting.Kind.EST).exists():
+            monday = today - timedelta(days=today.weekday())
+            days = [monday - timedelta(weeks=50) + timedelta(weeks=2 * n, days=1) for n in range(27)]
+            plans.append((est, Meeting.Kind.EST, days, time(9, 0), 60, spec["est_place"], EST_AGENDA))
+
+        for meeting_council, kind, days, start, minutes, place, agenda in plans:
+            members = list(meeting_council.memberships.current().order_by("name"))
+            series = uuid.uuid4()
+            title = "Rådsmöte" if kind == Meeting.Kind.COUNCIL else "EST-möte"
+            meetings = []
+            for day in days:
+                starts = timezone.make_aware(datetime.combine(day, start))
+                held = starts + timedelta(minutes=minutes) < now
+                meetings.append(
+                    Meeting(
+                        council=meeting_council,
+                        municipality=municipality,
+                        kind=kind,
+                        title=f"{title} {meeting_council.name}" if kind == Meeting.Kind.COUNCIL else title,
+                        starts_at=starts,
+                        ends_at=starts + timedelta(minutes=minutes),
+                        location=place,
+                        series=series,
+                        minutes_status=Meeting.MinutesStatus.APPROVED if held else Meeting.MinutesStatus.NONE,
+                        minutes_approved_at=starts + timedelta(days=7) if held else None,
+                        minutes_approved_by=coordinator if held else None,
+                        minutes_published_at=(
+                            starts + timedelta(days=8) if held and kind == Meeting.Kind.COUNCIL else None
+                        ),
+                        minutes_adjusters=" och ".join(m.name for m in members[:2]) if held else "",
+                        minutes_text="Mötet hölls enligt dagordningen." if held else "",
+                    )
+                )
+            Meeting.objects.bulk_create(meetings)
+            Meeting.invitees.through.objects.bulk_create(
+                [Meeting.invitees.through(meeting_id=m.pk, membership_id=s.pk) for m in meetings for s in members]
+            )
+            created += len(meetings)
+
+            items, attendance = [], []
+            for index, meeting in enumerate(meetings):
+                held = meeting.minutes_status == Meeting.MinutesStatus.APPROVED
+                for order, (raw_title, public, note) in enumerate(agenda):
+                    nested = raw_title.startswith("  ")
+                    items.append(
+                        AgendaItem(
+                            meeting=meeting,
+                            title=raw_title.strip(),
+                            is_public=public,
+                            order=order,
+                            minutes_note=note if held else "",
+                        )
+                    )
+                    items[-1].nested = nested
+                if held:
+                    attendance += _demo_attendance(meeting, members, index)
+            # Parents first (bulk_create returns their ids), then the sub-items under the item before them.
+            top = [i for i in items if not i.nested]
+            AgendaItem.objects.bulk_create(top)
+            parent = None
+            subs = []
+            for item in items:
+                if item.nested:
+                    item.parent = parent
+                    subs.append(item)
+                else:
+                    parent = item
+            AgendaItem.objects.bulk_create(subs)
+            Attendance.objects.bulk_create(attendance)
+            created += len(items) + len(attendance)
+
+            decisions = []
+            by_meeting = {}
+            for item in items:
+                by_meeting.setdefault(item.meeting_id, []).append(item)
+            for meeting in meetings:
+                if meeting.minutes_status != Meeting.MinutesStatus.APPROVED:
+                    continue
+                meeting_items = by_meeting[meeting.pk]
+                if kind == Meeting.Kind.COUNCIL:
+                    decisions += [
+                        Decision(
+                            meeting=meeting,
+                            agenda_item=meeting_items[1],
+                            number=1,
+                            text="Rådet beslutar att lägga lägesbilden till handlingarna.",
+                            is_public=True,
+                        ),
+                        Decision(
+                            meeting=meeting,
+                            agenda_item=next(i for i in meeting_items if not i.is_public),
+                            number=2,
+                            text="Rådet uppdrar åt polisen och socialtjänsten att återkomma i ärendet.",
+                            is_public=False,
+                        ),
+                    ]
+                else:
+                    decisions.append(
+                        Decision(
+                            meeting=meeting,
+                            agenda_item=meeting_items[2],
+                            number=1,
+                            text="Gruppen beslutar om gemensamma kvällspass till nästa möte.",
+                            is_public=True,
+                        )
+                    )
+            # One council decision per municipality with a plan creates a measure that links back to the meeting.
+            held_council = [m for m in meetings if kind == Meeting.Kind.COUNCIL and m.minutes_published_at]
+            plan = ActionPlan.objects.filter(municipality=municipality, status__in=["adopted", "draft"]).first()
+            if spec["measure"] and held_council and plan is not None:
+                title, area_index = spec["measure"]
+                areas = list(plan.problem_areas.order_by("order"))
+                meeting = held_council[-1]
+                measure = Measure.objects.create(
+                    problem_area=areas[min(area_index, len(areas) - 1)],
+                    title=title,
+                    owner=get_user_model().objects.get(email=f"polis@{slug}.example"),
+                    start_date=timezone.localtime(meeting.starts_at).date(),
+                    end_date=add_months(timezone.localtime(meeting.starts_at).date(), 6),
+                    origin_meeting=meeting,
+                    version=1,
+                )
+                decisions.append(
+                    Decision(
+                        meeting=meeting,
+                        agenda_item=by_meeting[meeting.pk][4],
+                        number=3,
+                        text=f"Rådet beslutar om åtgärden ”{title}”, med polisen som ansvarig.",
+                        is_public=True,
+                        measure=measure,
+                    )
+                )
+                created += 1
+            Decision.objects.bulk_create(decisions)
+            created += len(decisions)
+    return created

@@ -87,6 +87,7 @@ class Command(BaseCommand):
 
         pictures = seed_pictures(municipalities=municipalities, by=coordinator)
         created += seed_plans(municipalities=municipalities, pictures=pictures)
+        created += demo.seed_meetings(municipalities=municipalities)
         return created
 
     def seed_logins(self, municipalities) -> int:
