@@ -5,19 +5,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 
 from core.models import NotificationPreference
+from core.validators import parse_lead_days
 from councils import calendar_feeds
 from councils.calendar_forms import NotificationPreferenceForm
 from councils.models import CalendarFeed, Municipality
 from councils.views import CouncilScopedMixin
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The feed itself. The token is the credential: an unknown or revoked one answers 404."""
     feed = CalendarFeed.objects.select_related("user", "council").filter(token=token, revoked_at__isnull=True).first()
@@ -49,7 +51,12 @@ class ReminderSettingsView(LoginRequiredMixin, UpdateView):
         if feed is not None:
             context["feed_url"] = calendar_feeds.feed_address(feed)
             context["webcal_url"] = calendar_feeds.webcal_address(feed)
-        context["municipalities"] = Municipality.objects.filter(portal_roles__user=self.request.user).order_by("name")
+        municipalities = list(Municipality.objects.filter(portal_roles__user=self.request.user).order_by("name"))
+        for municipality in municipalities:
+            # "7 och 1", not "7,1", which reads as a decimal number in Swedish.
+            days = [str(day) for day in parse_lead_days(municipality.meeting_reminder_days)]
+            municipality.lead_days_text = get_text_list(days, _("and"))
+        context["municipalities"] = municipalities
         return context
 
     def form_valid(self, form):

@@ -2,10 +2,11 @@
 and publication mails planned by the reminder engine only for those who had confirmed."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,12 @@ from core.subscriptions import subscription_request
 pytestmark = pytest.mark.django_db
 
 EMAIL = "invanare@example.se"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    """The per-connection limit counts in the cache; every test starts from zero."""
+    cache.clear()
 
 
 def _subscribe(client, tenant, email=EMAIL, topics=("follow_ups", "pictures")):
@@ -120,6 +127,18 @@ def test_at_most_one_confirmation_mail_per_address_in_ten_minutes(client, tenant
     later = timezone.now() + timedelta(minutes=11)
     assert subscription_request(municipality=tenant.municipality, email=EMAIL, topics=["plans"], now=later)
     assert Delivery.objects.filter(kind="subscription_confirm").count() == 2
+
+
+def test_one_connection_cannot_send_more_than_the_hourly_number_of_requests(client, tenant, monkeypatch):
+    from councils import subscription_views
+
+    monkeypatch.setattr(subscription_views, "REQUESTS_PER_HOUR", 2)
+    assert _subscribe(client, tenant, email="ett@example.se").status_code == 302
+    assert _subscribe(client, tenant, email="tva@example.se").status_code == 302
+    refused = _subscribe(client, tenant, email="tre@example.se")
+    assert refused.status_code == 429
+    assert 'value="tre@example.se"' in refused.content.decode()
+    assert not Subscription.objects.filter(email="tre@example.se").exists()
 
 
 def test_unknown_confirmation_token_gets_a_404_page(client, tenant):
@@ -237,3 +256,78 @@ def test_confirmed_subscriber_changes_topics_on_the_page_from_the_mail(client, t
     subscription.refresh_from_db()
     assert subscription.topics == ["plans", "minutes"]
     assert subscription.confirmed_at == confirmed_at, "changing topics is not a new confirmation"
+
+
+def _publish_everything(tenant):
+    """One publication of each topic: a follow-up, an adopted plan, an adopted situation picture, minutes."""
+    from actionplans.services import plan_adopt
+    from councils.models import Meeting
+    from pledges import services
+    from pledges.models import Activity, CitizenPledge, FocusArea
+    from tests.actionplans.conftest import started_plan
+
+    by = tenant.coordinator
+    pledge = CitizenPledge.objects.create(
+        title="Tryggare centrum", police_area="LPO Test", start_date=date(2025, 1, 1), end_date=date(2025, 12, 31)
+    )
+    pledge.municipalities.set([tenant.municipality])
+    for n in (1, 2):
+        area = FocusArea.objects.create(pledge=pledge, title=f"Fokus {n}", order=n)
+        Activity.objects.create(focus_area=area, description="Trygghetsvandring", responsible="both")
+    services.pledge_publish(pledge=pledge, by=by)
+    follow_up = pledge.follow_ups.get(year=2025, tertial=1)
+    for row in follow_up.rows.all():
+        services.row_save(row_id=row.pk, by=by, status="ongoing", achieved=None, narrative="Pågår.", version=0)
+    services.follow_up_approve(follow_up=follow_up, by=by)
+    plan = plan_adopt(plan=started_plan(tenant), by=by, body="ks", decision_date=timezone.localdate())
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        council=tenant.council, municipality=tenant.municipality, title="Rådsmöte", starts_at=now - timedelta(days=7),
+        ends_at=now - timedelta(days=7) + timedelta(hours=2), minutes_status="approved", minutes_published_at=now,
+    )  # fmt: skip
+    return pledge, plan, meeting
+
+
+def test_every_topic_is_announced_with_a_link_to_its_public_page(tenant):
+    subscription = _active(
+        tenant, EMAIL, confirmed_at=timezone.now() - timedelta(days=1), topics=Subscription.Topic.values
+    )
+    pledge, _plan, meeting = _publish_everything(tenant)
+
+    reminders.scan()
+    reminders.send_due()
+
+    bodies = [m.body for m in mail.outbox if m.to == [EMAIL]]
+    assert len(bodies) == 4
+    for path in (
+        f"/testkoping/medborgarloften/{pledge.pk}/uppfoljning/2025-t1/",
+        "/testkoping/atgardsplan/",
+        "/testkoping/lagesbild/",
+        f"/testkoping/protokoll/{meeting.pk}/",
+    ):
+        assert sum(path in body for body in bodies) == 1, path
+    topics = {d.context["topic"] for d in Delivery.objects.filter(kind="publication", object_id=subscription.pk)}
+    assert topics == set(Subscription.Topic.values)
+
+
+def test_publications_are_planned_in_the_same_number_of_queries_for_one_or_many(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _active(tenant, EMAIL, confirmed_at=timezone.now() - timedelta(days=1), topics=Subscription.Topic.values)
+    _publish_everything(tenant)
+    kind = PublicationKind()
+
+    def planned_with_queries():
+        now = timezone.now()
+        with CaptureQueriesContext(connection) as queries:
+            planned = kind.plan(now, now + reminders.HORIZON, reminders.Preferences())
+        return len(planned), len(queries)
+
+    few = planned_with_queries()
+    for n in range(5):
+        _active(tenant, f"fler{n}@example.se", confirmed_at=timezone.now() - timedelta(days=1), topics=["pictures"])
+    _adopted_picture(tenant)
+    many = planned_with_queries()
+    assert many[0] > few[0]
+    assert many[1] == few[1]

@@ -70,6 +70,8 @@ def test_users_feed_has_their_meetings_with_uid_sequence_start_and_a_link_back(c
     assert str(event["STATUS"]) == "CONFIRMED"
     assert str(event["LOCATION"]) == "Kommunhuset, sal A"
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in response.content
+    assert "private" in response["Cache-Control"]
+    assert client.head(tenant.feed.get_absolute_url()).status_code == 200
 
 
 def test_cancelled_meeting_stays_in_the_feed_as_cancelled(client, tenant, member):
