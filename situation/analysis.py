@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, Min, Q, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import dateformat, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.functional import cached_property
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.periods import add_months
-from situation.models import Area, Incident, IncidentCategory
+from situation.models import Area, Incident, IncidentCategory, Place
 
 # A longer period makes a month table nobody can read and comparisons nobody asked for.
 MAX_PERIOD_DAYS = 3660
@@ -31,12 +32,18 @@ TOP_PLACES = 10
 HEAT_LEVELS = 4
 
 
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "ü": "y"})
+_SWEDISH_ORDER = [("å", "{"), ("ä", "|"), ("æ", "|"), ("ö", "}"), ("ø", "}"), ("é", "e"), ("ü", "y")]
 
 
 def swedish(text: str) -> str:
     """A sort key in Swedish alphabetical order (… x y z å ä ö), which Python's code-point order is not."""
-    return text.lower().translate(_SWEDISH_ORDER)
+    # str.replace, not str.translate: translate takes a slow path for non-ASCII text, several times slower, and a
+    # page sorts hundreds of labels.
+    key = text.lower()
+    if not key.isascii():
+        for letter, replacement in _SWEDISH_ORDER:
+            key = key.replace(letter, replacement)
+    return key
 
 
 # ---- Periods ------------------------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ class Change:
     def difference(self) -> int:
         return self.current - self.base
 
-    @property
+    @cached_property
     def percent(self) -> int | None:
         """Rounded to whole per cent, half away from zero; None when there is nothing to compare with."""
         if not self.base:
@@ -290,9 +297,13 @@ class MapPoint:
     count: int = 0
     categories: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property  # read by the table and the map data, once the point is complete
     def category_counts(self) -> list[tuple[str, int]]:
         return sorted(self.categories.items(), key=lambda item: (-item[1], swedish(item[0])))
+
+    @property
+    def category_summary(self) -> str:
+        return ", ".join(f"{name} ({count})" for name, count in self.category_counts)
 
     def as_json(self) -> dict:
         return {
@@ -351,52 +362,107 @@ def heat_levels(counts: list[int]) -> list[int]:
     return levels
 
 
-def _month_counts(incidents, options: FilterOptions, months: list[date], tz):
+# One pass over the period's incidents, grouped at once in the three ways the page needs (GROUPING SETS):
+# category × month, weekday × hour, and place × own position × category (map points and top places). The
+# database turns times into local months, weekdays and hours, as Django's TruncMonth and Extract* do. Who sees
+# what stays the ORM's business: the scoped queryset's SQL is the inner query.
+_PERIOD_COUNTS = """
+SELECT CASE WHEN GROUPING(month) = 0 THEN 'month' WHEN GROUPING(hour) = 0 THEN 'hour' ELSE 'place' END,
+       category_id, month, weekday, hour, place_id, latitude, longitude, count(*), min(address)
+FROM (
+    SELECT category_id, place_id, latitude, longitude, address,
+           date_trunc('month', occurred_at AT TIME ZONE %s) AS month,
+           extract(isodow FROM occurred_at AT TIME ZONE %s)::integer AS weekday,
+           extract(hour FROM occurred_at AT TIME ZONE %s)::integer AS hour
+    FROM ({incidents}) AS incident (occurred_at, category_id, place_id, latitude, longitude, address)
+) AS incident
+GROUP BY GROUPING SETS ((category_id, month), (weekday, hour), (place_id, latitude, longitude, category_id))
+"""
+
+
+@dataclass
+class _PeriodCounts:
+    """The raw groups of `_PERIOD_COUNTS`, by kind."""
+
+    months: list[tuple] = field(default_factory=list)  # (category_id, first of month, count)
+    hours: list[tuple] = field(default_factory=list)  # (ISO weekday, hour, count)
+    places: list[tuple] = field(default_factory=list)  # (place_id, latitude, longitude, category_id, count, address)
+
+
+def _period_counts(incidents) -> _PeriodCounts:
+    counts = _PeriodCounts()
+    try:
+        sql, params = (
+            incidents.order_by()
+            .values_list("occurred_at", "category_id", "place_id", "latitude", "longitude", "address")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # a scope that can match nothing (`.none()`)
+        return counts
+    tz_name = timezone.get_default_timezone_name()
+    with connection.cursor() as cursor:
+        cursor.execute(_PERIOD_COUNTS.format(incidents=sql), [tz_name, tz_name, tz_name, *params])
+        for kind, category_id, month, weekday, hour, place_id, latitude, longitude, n, address in cursor.fetchall():
+            if kind == "month":
+                counts.months.append((category_id, month.date(), n))
+            elif kind == "hour":
+                counts.hours.append((weekday, hour, n))
+            else:
+                counts.places.append((place_id, latitude, longitude, category_id, n, address))
+    return counts
+
+
+def _earlier_counts(scoped, previous: Period, year_earlier: Period) -> dict[int, tuple[int, int]]:
+    """Per category: the incidents of the previous period and of the same period a year earlier."""
+    before, year_before = previous.as_q(), year_earlier.as_q()
+    first, second = sorted((previous, year_earlier), key=lambda p: p.start)
+    if second.start <= first.end + timedelta(days=1):
+        # From about six months on the two periods overlap or touch: one range of time (the same incidents),
+        # which the index on (municipality, category, time) can answer alone when the scope reads no other column.
+        either = Period(first.start, max(first.end, second.end)).as_q()
+    else:
+        either = before | year_before
     rows = (
-        incidents.annotate(month=TruncMonth("occurred_at", tzinfo=tz))
-        .values("month", "category_id", "category__name")
-        .annotate(n=Count("id"))
+        scoped.filter(either)
+        .values("category_id")
+        # Counting a column of that index (never null), not the primary key, which is not in it.
+        .annotate(previous=Count("category_id", filter=before), year_earlier=Count("category_id", filter=year_before))
+        .values_list("category_id", "previous", "year_earlier")
         .order_by()
     )
+    return {category_id: (n_previous, n_year_earlier) for category_id, n_previous, n_year_earlier in rows}
+
+
+def _category_labels(options: FilterOptions, category_ids) -> dict[int, str]:
+    """Labels with the main category; a category of another municipality (bad data) is named from the database."""
+    missing = [pk for pk in category_ids if pk not in options.category_by_id]
+    names = dict(IncidentCategory.objects.filter(pk__in=missing).values_list("pk", "name")) if missing else {}
+    return {pk: options.category_label(pk, names.get(pk, str(pk))) for pk in category_ids}
+
+
+def _month_rows(counts: _PeriodCounts, labels: dict[int, str], months: list[date]) -> list[CategoryMonths]:
     index = {month: i for i, month in enumerate(months)}
     by_category: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    for row in rows:
-        position = index.get(timezone.localtime(row["month"], tz).date())
-        if position is None:
-            continue
-        counts = by_category.setdefault(row["category_id"], [0] * len(months))
-        counts[position] += row["n"]
-        names[row["category_id"]] = row["category__name"]
+    for category_id, month, n in counts.months:
+        position = index.get(month)
+        if position is not None:
+            by_category.setdefault(category_id, [0] * len(months))[position] += n
     result = [
-        CategoryMonths(category_id, options.category_label(category_id, names[category_id]), counts, sum(counts))
-        for category_id, counts in by_category.items()
+        CategoryMonths(category_id, labels[category_id], month_counts, sum(month_counts))
+        for category_id, month_counts in by_category.items()
     ]
     result.sort(key=lambda row: (-row.total, swedish(row.label)))
     return result
 
 
-def _comparisons(scoped, options: FilterOptions, periods: tuple[Period, Period, Period]):
-    current, previous, year_earlier = (p.as_q() for p in periods)
-    rows = (
-        scoped.filter(current | previous | year_earlier)
-        .values("category_id", "category__name")
-        .annotate(
-            current=Count("id", filter=current),
-            previous=Count("id", filter=previous),
-            year_earlier=Count("id", filter=year_earlier),
-        )
-        .order_by()
-    )
-    comparisons = [
-        ComparisonRow(
-            options.category_label(row["category_id"], row["category__name"]),
-            row["current"],
-            Change(row["current"], row["previous"]),
-            Change(row["current"], row["year_earlier"]),
-        )
-        for row in rows
-    ]
+def _comparison_rows(
+    category_months: list[CategoryMonths], earlier: dict[int, tuple[int, int]], labels: dict[int, str]
+) -> tuple[list[ComparisonRow], ComparisonRow]:
+    current = {row.category_id: row.total for row in category_months}
+    comparisons = []
+    for category_id in current.keys() | earlier.keys():
+        n, (n_previous, n_year_earlier) = current.get(category_id, 0), earlier.get(category_id, (0, 0))
+        comparisons.append(ComparisonRow(labels[category_id], n, Change(n, n_previous), Change(n, n_year_earlier)))
     comparisons.sort(key=lambda row: (-row.current, -row.previous.base, swedish(row.label)))
     current_total = sum(r.current for r in comparisons)
     total = ComparisonRow(
@@ -408,18 +474,10 @@ def _comparisons(scoped, options: FilterOptions, periods: tuple[Period, Period, 
     return comparisons, total
 
 
-def _weekday_hours(incidents, tz):
-    rows = (
-        incidents.annotate(
-            weekday=ExtractIsoWeekDay("occurred_at", tzinfo=tz), hour=ExtractHour("occurred_at", tzinfo=tz)
-        )
-        .values("weekday", "hour")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+def _weekday_rows(counts: _PeriodCounts) -> tuple[list[WeekdayRow], list[int]]:
     grid = [[0] * 24 for _day in range(7)]
-    for row in rows:
-        grid[row["weekday"] - 1][row["hour"]] += row["n"]
+    for weekday, hour, n in counts.hours:
+        grid[weekday - 1][hour] += n
     levels = heat_levels([count for day in grid for count in day])
     weekday_rows = [
         WeekdayRow(
@@ -433,51 +491,66 @@ def _weekday_hours(incidents, tz):
     return weekday_rows, hour_totals
 
 
-def _top_places(incidents):
-    rows = (
-        incidents.filter(place__isnull=False)
-        .values("place_id", "place__name", "place__area__name", "place__is_hot_spot")
-        .annotate(n=Count("id"))
-        .order_by("-n", "place__name")[:TOP_PLACES]
+@dataclass(frozen=True)
+class _Place:
+    name: str
+    area: str
+    is_hot_spot: bool
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _places(counts: _PeriodCounts) -> dict[int, _Place]:
+    place_ids = {place_id for place_id, *_rest in counts.places if place_id is not None}
+    if not place_ids:
+        return {}
+    rows = Place.objects.filter(pk__in=place_ids).values_list(
+        "pk", "name", "area__name", "is_hot_spot", "latitude", "longitude"
     )
+    return {pk: _Place(name, area or "", hot, lat, lng) for pk, name, area, hot, lat, lng in rows}
+
+
+def _top_places(counts: _PeriodCounts, places: dict[int, _Place]) -> list[TopPlace]:
+    by_place: dict[int, int] = defaultdict(int)
+    for place_id, _lat, _lng, _category_id, n, _address in counts.places:
+        if place_id in places:  # not None, and not deleted since the counts were taken
+            by_place[place_id] += n
+    ranked = sorted(by_place.items(), key=lambda item: (-item[1], places[item[0]].name))[:TOP_PLACES]
     return [
         TopPlace(
-            place_id=row["place_id"],
-            name=row["place__name"],
-            area=row["place__area__name"] or "",
-            is_hot_spot=row["place__is_hot_spot"],
-            count=row["n"],
+            place_id=place_id,
+            name=places[place_id].name,
+            area=places[place_id].area,
+            is_hot_spot=places[place_id].is_hot_spot,
+            count=n,
         )
-        for row in rows
+        for place_id, n in ranked
     ]
 
 
-def _map_points(incidents, options: FilterOptions) -> list[MapPoint]:
+def _map_points(counts: _PeriodCounts, places: dict[int, _Place], labels: dict[int, str]) -> list[MapPoint]:
     """Incidents at a place with coordinates gather on the place; others stand at their own coordinates."""
-    place_located = Q(place__latitude__isnull=False, place__longitude__isnull=False)
-    rows = (
-        incidents.annotate(
-            point_lat=Case(When(place_located, then=F("place__latitude")), default=F("latitude")),
-            point_lng=Case(When(place_located, then=F("place__longitude")), default=F("longitude")),
-        )
-        .filter(point_lat__isnull=False, point_lng__isnull=False)
-        .values("place_id", "place__name", "place__is_hot_spot", "point_lat", "point_lng", "category_id")
-        .annotate(n=Count("id"), address=Min("address"))
-        .order_by()
-    )
-    points: dict[tuple, MapPoint] = {}
-    for row in rows:
-        key = (row["place_id"], row["point_lat"], row["point_lng"])
-        point = points.get(key)
-        if point is None:
-            label = row["place__name"] or row["address"] or f"{_('Position')} {row['point_lat']}, {row['point_lng']}"
-            point = points[key] = MapPoint(
-                label, float(row["point_lat"]), float(row["point_lng"]), bool(row["place__is_hot_spot"])
-            )
-        point.count += row["n"]
-        name = options.category_label(row["category_id"], str(row["category_id"]))
-        point.categories[name] = point.categories.get(name, 0) + row["n"]
-    return sorted(points.values(), key=lambda p: (-p.count, swedish(p.label)))
+    groups: dict[tuple, list] = {}
+    for place_id, latitude, longitude, category_id, n, address in counts.places:
+        place = places.get(place_id) if place_id is not None else None
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            latitude, longitude = place.latitude, place.longitude
+        elif latitude is None or longitude is None:
+            continue
+        group = groups.setdefault((place_id, latitude, longitude), [address, defaultdict(int)])
+        group[0] = min(group[0], address)
+        group[1][category_id] += n
+    points = []
+    for (place_id, latitude, longitude), (address, by_category) in groups.items():
+        place = places.get(place_id) if place_id is not None else None
+        label = (place.name if place else "") or address or f"{_('Position')} {latitude}, {longitude}"
+        point = MapPoint(label, float(latitude), float(longitude), bool(place and place.is_hot_spot))
+        for category_id, n in by_category.items():
+            point.count += n
+            name = labels[category_id]
+            point.categories[name] = point.categories.get(name, 0) + n
+        points.append(point)
+    return sorted(points, key=lambda p: (-p.count, swedish(p.label)))
 
 
 def _outlines(options: FilterOptions, filters: AnalysisFilters) -> list[dict]:
@@ -489,24 +562,30 @@ def _outlines(options: FilterOptions, filters: AnalysisFilters) -> list[dict]:
 
 
 def analysis_for(*, municipality, user, filters: AnalysisFilters, options: FilterOptions | None = None):
-    """Every figure of the analysis page, in six aggregate queries (two more when `options` is not given)."""
+    """Every figure of the analysis page, in two aggregate queries and one for the places found (two more when
+    `options` is not given)."""
     options = options or filter_options(municipality)
-    tz = timezone.get_default_timezone()
     period = filters.period
-    periods = (period, period.previous(), period.year_earlier())
+    previous, year_earlier = period.previous(), period.year_earlier()
     scoped = _scoped(municipality=municipality, user=user, filters=filters)
-    incidents = scoped.filter(period.as_q())
     months = period.months()
 
-    category_months = _month_counts(incidents, options, months, tz)
+    counts = _period_counts(scoped.filter(period.as_q()))
+    earlier = _earlier_counts(scoped, previous, year_earlier)
+    places = _places(counts)
+    labels = _category_labels(
+        options,
+        {category_id for category_id, _month, _n in counts.months} | {row[3] for row in counts.places} | earlier.keys(),
+    )
+    category_months = _month_rows(counts, labels, months)
     month_totals = [sum(row.counts[i] for row in category_months) for i in range(len(months))]
-    comparisons, comparison_total = _comparisons(scoped, options, periods)
-    weekday_rows, hour_totals = _weekday_hours(incidents, tz)
+    comparisons, comparison_total = _comparison_rows(category_months, earlier, labels)
+    weekday_rows, hour_totals = _weekday_rows(counts)
     return AnalysisResult(
         filters=filters,
         period=period,
-        previous_period=periods[1],
-        year_earlier_period=periods[2],
+        previous_period=previous,
+        year_earlier_period=year_earlier,
         months=months,
         category_months=category_months,
         month_totals=month_totals,
@@ -515,7 +594,7 @@ def analysis_for(*, municipality, user, filters: AnalysisFilters, options: Filte
         comparison_total=comparison_total,
         weekday_rows=weekday_rows,
         hour_totals=hour_totals,
-        top_places=_top_places(incidents),
-        map_points=_map_points(incidents, options),
+        top_places=_top_places(counts, places),
+        map_points=_map_points(counts, places, labels),
         outlines=_outlines(options, filters),
     )
