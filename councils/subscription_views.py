@@ -5,6 +5,7 @@ and the other pages are personal (the token in the address is the credential). T
 cached anywhere.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,8 +40,17 @@ class PublicMunicipalityMixin:
         return super().get_context_data(**kwargs)
 
 
+def _client_address(request) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        # Behind the TLS proxy every request comes from the proxy; the proxy appends the address it saw, so the
+        # last entry is the one to trust (earlier ones are whatever the client sent).
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _over_limit(request) -> bool:
-    key = f"subscribe-requests:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"subscribe-requests:{_client_address(request)}"
     cache.add(key, 0, 60 * 60)
     try:
         return cache.incr(key) > REQUESTS_PER_HOUR

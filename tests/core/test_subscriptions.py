@@ -141,6 +141,20 @@ def test_one_connection_cannot_send_more_than_the_hourly_number_of_requests(clie
     assert not Subscription.objects.filter(email="tre@example.se").exists()
 
 
+def test_behind_the_proxy_the_limit_counts_each_resident_not_the_proxy(client, tenant, monkeypatch, settings):
+    from councils import subscription_views
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    monkeypatch.setattr(subscription_views, "REQUESTS_PER_HOUR", 1)
+    url = reverse("councils:subscribe", kwargs={"kommun": tenant.municipality.slug})
+    for n, forwarded in enumerate(["10.0.0.1", "6.6.6.6, 10.0.0.2"]):
+        response = client.post(url, {"email": f"person{n}@example.se", "topics": ["plans"]}, REMOTE_ADDR="127.0.0.9",
+                               HTTP_X_FORWARDED_FOR=forwarded)  # fmt: skip
+        assert response.status_code == 302, forwarded
+    again = client.post(url, {"email": "x@example.se", "topics": ["plans"]}, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert again.status_code == 429
+
+
 def test_unknown_confirmation_token_gets_a_404_page(client, tenant):
     url = reverse("councils:subscribe-confirm", kwargs={"kommun": tenant.municipality.slug, "token": "fel-token"})
     assert client.get(url).status_code == 404
