@@ -9,6 +9,7 @@ RESERVED_SLUGS = frozenset(
         "api",
         "healthz",
         "hantera",
+        "kalender",
         "konto",
         "media",
         "oversikt",
