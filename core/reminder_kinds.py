@@ -239,20 +239,15 @@ class MinutesOverdueKind(ReminderKind):
             due = local_morning(timezone.localdate(ends_at) + timedelta(days=due_days))
             if due > until:
                 continue
-            for recipient in recipients.get(municipality_id, []):
-                planned.append(
-                    Planned(
-                        kind=self.name,
-                        key=f"minutes_overdue:{meeting_id}:{compact(due)}:{recipient.email}",
-                        recipient_email=recipient.email,
-                        user_id=recipient.user_id,
-                        municipality_id=municipality_id,
-                        object_id=meeting_id,
-                        due_at=due,
-                        send_after=due,
-                        context={"ends_at": ends_at.isoformat()},
-                    )
-                )
+            planned += self.to_each(
+                recipients.get(municipality_id, []),
+                f"minutes_overdue:{meeting_id}:{compact(due)}",
+                municipality_id=municipality_id,
+                object_id=meeting_id,
+                due_at=due,
+                send_after=due,
+                context={"ends_at": ends_at.isoformat()},
+            )
         return planned
 
     def is_current(self, delivery, now):
@@ -340,20 +335,15 @@ class FollowUpDueKind(ReminderKind):
                 stages = self.stages(tertial)
                 for stage, send_after in current_stage(stages, now, until):
                     for municipality_id, slug in municipalities:
-                        for recipient in recipients.get(municipality_id, []):
-                            planned.append(
-                                Planned(
-                                    kind=self.name,
-                                    key=f"follow_up_due:{pledge.pk}:{tertial.slug}:{stage}:{recipient.email}",
-                                    recipient_email=recipient.email,
-                                    user_id=recipient.user_id,
-                                    municipality_id=municipality_id,
-                                    object_id=pledge.pk,
-                                    due_at=stages[1][1],
-                                    send_after=send_after,
-                                    context={"tertial": tertial.slug, "stage": stage, "kommun": slug},
-                                )
-                            )
+                        planned += self.to_each(
+                            recipients.get(municipality_id, []),
+                            f"follow_up_due:{pledge.pk}:{tertial.slug}:{stage}",
+                            municipality_id=municipality_id,
+                            object_id=pledge.pk,
+                            due_at=stages[1][1],
+                            send_after=send_after,
+                            context={"tertial": tertial.slug, "stage": stage, "kommun": slug},
+                        )
         return planned
 
     def is_current(self, delivery, now):
@@ -404,20 +394,15 @@ class PledgeEndingKind(ReminderKind):
             stages = self.stages(pledge.end_date)
             for stage, send_after in current_stage(stages, now, until):
                 for municipality_id, slug in municipalities:
-                    for recipient in recipients.get(municipality_id, []):
-                        planned.append(
-                            Planned(
-                                kind=self.name,
-                                key=f"pledge_ending:{pledge.pk}:{pledge.end_date:%Y%m%d}:{stage}:{recipient.email}",
-                                recipient_email=recipient.email,
-                                user_id=recipient.user_id,
-                                municipality_id=municipality_id,
-                                object_id=pledge.pk,
-                                due_at=local_morning(pledge.end_date),
-                                send_after=send_after,
-                                context={"end": pledge.end_date.isoformat(), "stage": stage, "kommun": slug},
-                            )
-                        )
+                    planned += self.to_each(
+                        recipients.get(municipality_id, []),
+                        f"pledge_ending:{pledge.pk}:{pledge.end_date:%Y%m%d}:{stage}",
+                        municipality_id=municipality_id,
+                        object_id=pledge.pk,
+                        due_at=local_morning(pledge.end_date),
+                        send_after=send_after,
+                        context={"end": pledge.end_date.isoformat(), "stage": stage, "kommun": slug},
+                    )
         return planned
 
     def is_current(self, delivery, now):
@@ -558,20 +543,15 @@ class TermEndingKind(ReminderKind):
             send_after = local_morning(term_end - timedelta(days=TERM_NOTICE_DAYS))
             if send_after > until:
                 continue
-            for recipient in recipients.get(municipality_id, []):
-                planned.append(
-                    Planned(
-                        kind=self.name,
-                        key=f"term_ending:{membership_id}:{term_end:%Y%m%d}:{recipient.email}",
-                        recipient_email=recipient.email,
-                        user_id=recipient.user_id,
-                        municipality_id=municipality_id,
-                        object_id=membership_id,
-                        due_at=local_morning(term_end),
-                        send_after=send_after,
-                        context={"term_end": term_end.isoformat()},
-                    )
-                )
+            planned += self.to_each(
+                recipients.get(municipality_id, []),
+                f"term_ending:{membership_id}:{term_end:%Y%m%d}",
+                municipality_id=municipality_id,
+                object_id=membership_id,
+                due_at=local_morning(term_end),
+                send_after=send_after,
+                context={"term_end": term_end.isoformat()},
+            )
         return planned
 
     def is_current(self, delivery, now):

@@ -93,6 +93,13 @@ class ReminderKind:
     def message(self, delivery: Delivery) -> Message:
         raise NotImplementedError
 
+    def to_each(self, recipients, key: str, **fields) -> list[Planned]:
+        """One `Planned` per recipient (objects with `email` and `user_id`); `key` is the part before the address."""
+        return [
+            Planned(kind=self.name, key=f"{key}:{r.email}", recipient_email=r.email, user_id=r.user_id, **fields)
+            for r in recipients
+        ]
+
 
 class Preferences:
     """Every user's reminder choice, read in one query per scan."""
