@@ -68,6 +68,54 @@ class MeetingScopedMixin(MunicipalityMixin):
         return super().get_context_data(**kwargs)
 
 
+class _RefuseWhenLocked:
+    """Sends every allowed request back to the meeting once it is locked (`locked_response`).
+
+    It sits after the permission mixin in the method resolution order of `MeetingEditMixin`, so the
+    permission (403, login) is checked first, and a method the view does not allow still answers 405.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() in self.http_method_names and (locked := self.locked_response()):
+            return locked
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MeetingEditMixin(MeetingScopedMixin, _RefuseWhenLocked):
+    """A page or action that changes the meeting: refused once the minutes are approved or it is cancelled."""
+
+
+class MeetingFormMixin(MeetingEditMixin):
+    """GET shows `self.form()` unbound."""
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form()))
+
+
+class MeetingConfirmView(MeetingEditMixin, TemplateView):
+    """A yes/no page (GET) and the action (POST): `question()`, `submit_label`, and `act()` returning the
+    message shown after it; then back to the meeting at `anchor`."""
+
+    template_name = "councils/meetings/meeting_confirm.html"
+    submit_label = gettext_lazy("Remove")
+    anchor = ""
+
+    def question(self) -> str:
+        raise NotImplementedError
+
+    def act(self) -> str:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(form=ConfirmForm(submit_label=self.submit_label), question=self.question())
+        )
+
+    def post(self, request, *args, **kwargs):
+        messages.success(request, self.act())
+        return redirect(self.detail_url() + self.anchor)
+
+
 # --- list, schedule, edit, cancel ---------------------------------------------------------------------------
 
 
@@ -191,7 +239,7 @@ class MeetingDetailView(MeetingScopedMixin, TemplateView):
         return context
 
 
-class MeetingUpdateView(MeetingScopedMixin, TemplateView):
+class MeetingUpdateView(MeetingFormMixin, TemplateView):
     template_name = "councils/meetings/meeting_form.html"
     page_title = gettext_lazy("Edit or move the meeting")
 
@@ -199,12 +247,7 @@ class MeetingUpdateView(MeetingScopedMixin, TemplateView):
         meeting = self.get_meeting()
         return MeetingForm(data, council=meeting.council, municipality=self.municipality, meeting=meeting)
 
-    def get(self, request, *args, **kwargs):
-        return self.locked_response() or self.render_to_response(self.get_context_data(form=self.form()))
-
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         form = self.form(request.POST)
         if form.is_valid():
             try:
@@ -222,33 +265,22 @@ class MeetingUpdateView(MeetingScopedMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class MeetingCancelView(MeetingScopedMixin, TemplateView):
-    template_name = "councils/meetings/meeting_confirm.html"
+class MeetingCancelView(MeetingConfirmView):
     page_title = gettext_lazy("Cancel the meeting")
+    submit_label = gettext_lazy("Cancel the meeting")
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", ConfirmForm(submit_label=_("Cancel the meeting")))
-        kwargs.setdefault(
-            "question",
-            _("Cancel the meeting? The invited are no longer reminded of it, and calendars show it as cancelled."),
-        )
-        return super().get_context_data(**kwargs)
+    def question(self):
+        return _("Cancel the meeting? The invited are no longer reminded of it, and calendars show it as cancelled.")
 
-    def get(self, request, *args, **kwargs):
-        return self.locked_response() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
-        services.meeting_cancel(meeting=self.get_meeting(), by=request.user)
-        messages.success(request, _("The meeting was cancelled."))
-        return redirect(self.detail_url())
+    def act(self):
+        services.meeting_cancel(meeting=self.get_meeting(), by=self.request.user)
+        return _("The meeting was cancelled.")
 
 
 # --- agenda -------------------------------------------------------------------------------------------------
 
 
-class AgendaItemFormView(MeetingScopedMixin, TemplateView):
+class AgendaItemFormView(MeetingFormMixin, TemplateView):
     template_name = "councils/meetings/agenda_item_form.html"
 
     def get_item(self):
@@ -257,12 +289,7 @@ class AgendaItemFormView(MeetingScopedMixin, TemplateView):
     def form(self, data=None):
         return AgendaItemForm(data, meeting=self.get_meeting(), user=self.request.user, instance=self.get_item())
 
-    def get(self, request, *args, **kwargs):
-        return self.locked_response() or self.render_to_response(self.get_context_data(form=self.form()))
-
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         form = self.form(request.POST)
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -283,57 +310,46 @@ class AgendaItemCreateView(AgendaItemFormView):
     page_title = gettext_lazy("Add an agenda item")
 
 
-class AgendaItemUpdateView(AgendaItemFormView):
-    page_title = gettext_lazy("Edit the agenda item")
-
+class AgendaItemLookupMixin:
     def get_item(self):
         if not hasattr(self, "_item"):
             self._item = get_object_or_404(AgendaItem, meeting=self.get_meeting(), pk=self.kwargs["item_pk"])
         return self._item
 
 
-class AgendaItemDeleteView(AgendaItemUpdateView):
-    template_name = "councils/meetings/meeting_confirm.html"
+class AgendaItemUpdateView(AgendaItemLookupMixin, AgendaItemFormView):
+    page_title = gettext_lazy("Edit the agenda item")
+
+
+class AgendaItemDeleteView(AgendaItemLookupMixin, MeetingConfirmView):
     page_title = gettext_lazy("Remove the agenda item")
+    anchor = "#agenda"
 
-    def get(self, request, *args, **kwargs):
-        item = self.get_item()
-        return self.locked_response() or self.render_to_response(
-            self.get_context_data(
-                form=ConfirmForm(submit_label=_("Remove")),
-                question=_("Remove “%(title)s” and the items under it from the agenda?") % {"title": item.title},
-            )
-        )
+    def question(self):
+        return _("Remove “%(title)s” and the items under it from the agenda?") % {"title": self.get_item().title}
 
-    def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
-        services.agenda_item_delete(item=self.get_item(), by=request.user)
-        messages.success(request, _("The item was removed from the agenda."))
-        return redirect(self.detail_url() + "#agenda")
+    def act(self):
+        services.agenda_item_delete(item=self.get_item(), by=self.request.user)
+        return _("The item was removed from the agenda.")
 
 
-class AgendaItemMoveView(MeetingScopedMixin, View):
+class AgendaItemMoveView(MeetingEditMixin, View):
     """POST: move an item one place up (`riktning=upp`) or down among the items of its level."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         item = get_object_or_404(AgendaItem, meeting=self.get_meeting(), pk=kwargs["item_pk"])
         services.agenda_item_move(item=item, by=request.user, up=request.POST.get("riktning") == "upp")
         return redirect(self.detail_url() + f"#item-{item.pk}")
 
 
-class AgendaSuggestionAddView(MeetingScopedMixin, View):
+class AgendaSuggestionAddView(MeetingEditMixin, View):
     """POST: put a suggestion (an overdue measure, a follow-up due, a deadline) on the agenda."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         object_id = request.POST.get("object_id", "")
         try:
             services.agenda_suggestion_add(
@@ -353,7 +369,7 @@ class AgendaSuggestionAddView(MeetingScopedMixin, View):
 # --- attendance, minutes and decisions ----------------------------------------------------------------------
 
 
-class AttendanceView(MeetingScopedMixin, TemplateView):
+class AttendanceView(MeetingEditMixin, TemplateView):
     """The register: one fieldset per invitee, so that it reads and fills in well on a phone."""
 
     template_name = "councils/meetings/attendance_form.html"
@@ -379,11 +395,9 @@ class AttendanceView(MeetingScopedMixin, TemplateView):
         return rows
 
     def get(self, request, *args, **kwargs):
-        return self.locked_response() or self.render_to_response(self.get_context_data(rows=self.row_forms()))
+        return self.render_to_response(self.get_context_data(rows=self.row_forms()))
 
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         rows = self.row_forms(request.POST)
         errors = []
         if all(form.is_valid() for form in rows):
@@ -401,19 +415,14 @@ class AttendanceView(MeetingScopedMixin, TemplateView):
         return self.render_to_response(self.get_context_data(rows=rows, service_errors=errors))
 
 
-class MinutesEditView(MeetingScopedMixin, TemplateView):
+class MinutesEditView(MeetingFormMixin, TemplateView):
     template_name = "councils/meetings/minutes_form.html"
     page_title = gettext_lazy("Minutes")
 
     def form(self, data=None):
         return MinutesForm(data, meeting=self.get_meeting(), items=self.numbered_items())
 
-    def get(self, request, *args, **kwargs):
-        return self.locked_response() or self.render_to_response(self.get_context_data(form=self.form()))
-
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         form = self.form(request.POST)
         if form.is_valid():
             try:
@@ -432,7 +441,7 @@ class MinutesEditView(MeetingScopedMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class DecisionFormView(MeetingScopedMixin, TemplateView):
+class DecisionFormView(MeetingFormMixin, TemplateView):
     template_name = "councils/meetings/decision_form.html"
 
     def get_decision(self):
@@ -441,12 +450,7 @@ class DecisionFormView(MeetingScopedMixin, TemplateView):
     def form(self, data=None):
         return DecisionForm(data, meeting=self.get_meeting(), items=self.numbered_items(), decision=self.get_decision())
 
-    def get(self, request, *args, **kwargs):
-        return self.locked_response() or self.render_to_response(self.get_context_data(form=self.form()))
-
     def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
         form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -481,9 +485,7 @@ class DecisionCreateView(DecisionFormView):
     page_title = gettext_lazy("Add a decision")
 
 
-class DecisionUpdateView(DecisionFormView):
-    page_title = gettext_lazy("Edit the decision")
-
+class DecisionLookupMixin:
     def get_decision(self):
         if not hasattr(self, "_decision"):
             self._decision = get_object_or_404(Decision, meeting=self.get_meeting(), pk=self.kwargs["decision_pk"])
@@ -494,25 +496,20 @@ class DecisionUpdateView(DecisionFormView):
         return super().get_context_data(**kwargs)
 
 
-class DecisionDeleteView(DecisionUpdateView):
-    template_name = "councils/meetings/meeting_confirm.html"
+class DecisionUpdateView(DecisionLookupMixin, DecisionFormView):
+    page_title = gettext_lazy("Edit the decision")
+
+
+class DecisionDeleteView(DecisionLookupMixin, MeetingConfirmView):
     page_title = gettext_lazy("Remove the decision")
+    anchor = "#decisions"
 
-    def get(self, request, *args, **kwargs):
-        decision = self.get_decision()
-        return self.locked_response() or self.render_to_response(
-            self.get_context_data(
-                form=ConfirmForm(submit_label=_("Remove")),
-                question=_("Remove § %(number)s? The decisions after it are renumbered.") % {"number": decision.number},
-            )
-        )
+    def question(self):
+        return _("Remove § %(number)s? The decisions after it are renumbered.") % {"number": self.get_decision().number}
 
-    def post(self, request, *args, **kwargs):
-        if locked := self.locked_response():
-            return locked
-        services.decision_delete(decision=self.get_decision(), by=request.user)
-        messages.success(request, _("The decision was removed."))
-        return redirect(self.detail_url() + "#decisions")
+    def act(self):
+        services.decision_delete(decision=self.get_decision(), by=self.request.user)
+        return _("The decision was removed.")
 
 
 class MinutesApproveView(MeetingScopedMixin, View):
