@@ -35,7 +35,7 @@ ONE_LINK_ONLY = gettext_lazy(
 # --- guards -------------------------------------------------------------------------------------------------
 
 
-def _require_changeable(meeting: Meeting):
+def require_changeable(meeting: Meeting):
     """Approved minutes are locked; a cancelled meeting has neither agenda changes nor minutes."""
     if meeting.minutes_approved:
         raise ValidationError(
@@ -182,7 +182,7 @@ def meeting_update(*, meeting: Meeting, by, fields: dict, invitees=None) -> Meet
     """Edit or move a meeting. A new time or place is a new revision of the calendar event (`sequence`), and
     reminders planned for the old time are made obsolete in the same transaction."""
     current = _locked(meeting)
-    _require_changeable(current)
+    require_changeable(current)
     old = {name: getattr(current, name) for name in CALENDAR_FIELDS}
     for name, value in fields.items():
         setattr(current, name, value)
@@ -201,7 +201,7 @@ def meeting_update(*, meeting: Meeting, by, fields: dict, invitees=None) -> Meet
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     current = _locked(meeting)
-    _require_changeable(current)
+    require_changeable(current)
     current.status = Meeting.Status.CANCELLED
     current.sequence += 1
     current.save(update_fields=["status", "sequence", "updated_at"])
@@ -267,7 +267,7 @@ def _next_order(meeting: Meeting, parent_id) -> int:
 def agenda_item_save(*, meeting: Meeting, by, fields: dict, item: AgendaItem | None = None) -> AgendaItem:
     """Add an item at the end of its level, or change one; a new parent moves it to the end of that level."""
     meeting = _locked(meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     if item is None:
         item = AgendaItem(meeting=meeting)
     elif item.meeting_id != meeting.pk:
@@ -286,7 +286,7 @@ def agenda_item_save(*, meeting: Meeting, by, fields: dict, item: AgendaItem | N
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by):
     meeting = _locked(item.meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     item.delete()
 
 
@@ -294,7 +294,7 @@ def agenda_item_delete(*, item: AgendaItem, by):
 def agenda_item_move(*, item: AgendaItem, by, up: bool) -> AgendaItem:
     """Move an item one place up or down among the items of its level."""
     meeting = _locked(item.meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     siblings = list(AgendaItem.objects.filter(meeting=meeting, parent_id=item.parent_id).order_by("order", "id"))
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
     target = index - 1 if up else index + 1
@@ -340,7 +340,7 @@ def agenda_suggestion_add(*, meeting: Meeting, by, kind: str, object_id: int) ->
 def attendance_save(*, meeting: Meeting, by, rows: dict[int, dict]) -> list[Attendance]:
     """Record the register: `rows` maps an invitee's membership id to status, arrived_at, left_at, alternate."""
     meeting = _locked(meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     invitees = {m.pk: m for m in meeting.invitees.all()}
     council_seats = set(Membership.objects.filter(council_id=meeting.council_id).values_list("pk", flat=True))
     existing = {a.membership_id: a for a in meeting.attendance.all()}
@@ -380,7 +380,7 @@ def attendance_save(*, meeting: Meeting, by, rows: dict[int, dict]) -> list[Atte
 def minutes_save(*, meeting: Meeting, by, text: str, adjusters: str, item_notes: dict[int, str]) -> Meeting:
     """The general notes, the adjusters and a note per agenda item."""
     meeting = _locked(meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     meeting.minutes_text, meeting.minutes_adjusters = text, adjusters
     if meeting.minutes_status == Meeting.MinutesStatus.NONE:
         meeting.minutes_status = Meeting.MinutesStatus.DRAFT
@@ -450,7 +450,7 @@ def decision_save(
     owner, end_date, responsible_organisation) the decision also creates that measure in the action plan,
     with a link back to the meeting: both or neither are saved."""
     meeting = _locked(meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     if decision is None:
         decision = Decision(meeting=meeting)
         top = meeting.decisions.aggregate(top=Max("number"))["top"]
@@ -479,7 +479,7 @@ def decision_save(
 def decision_delete(*, decision: Decision, by):
     """Remove a decision and close the gap in the numbering. A measure it created stays in the plan."""
     meeting = _locked(decision.meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     number = decision.number
     decision.delete()
     for later in meeting.decisions.filter(number__gt=number).order_by("number"):
@@ -496,7 +496,7 @@ def minutes_approve(*, meeting: Meeting, by) -> Meeting:
     from councils.meetings_tasks import render_minutes_pdf_task
 
     meeting = _locked(meeting)
-    _require_changeable(meeting)
+    require_changeable(meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(
             _("The minutes can be approved once the meeting has taken place."), code="meeting_not_held"

@@ -50,14 +50,13 @@ class MeetingScopedMixin(MunicipalityMixin):
 
     def locked_response(self):
         """Approved minutes and cancelled meetings are not edited: back to the meeting, saying why."""
-        meeting = self.get_meeting()
-        if meeting.minutes_approved:
-            messages.error(self.request, _("The minutes of this meeting are approved and can no longer be changed."))
-        elif meeting.is_cancelled:
-            messages.error(self.request, _("The meeting is cancelled and can no longer be changed."))
-        else:
-            return None
-        return redirect(self.detail_url())
+        try:
+            services.require_changeable(self.get_meeting())
+        except ValidationError as error:
+            for message in validation_messages(error):
+                messages.error(self.request, message)
+            return redirect(self.detail_url())
+        return None
 
     def numbered_items(self):
         return selectors.flatten(selectors.agenda_tree(selectors.agenda_items(self.get_meeting())))
