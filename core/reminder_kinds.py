@@ -11,12 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.links import portal_url
 from core.periods import FOLLOW_UP_DUE_DAYS, Tertial, add_months, tertials_between
 from core.reminders import Message, Planned, ReminderKind
 from core.subscription_kinds import PublicationKind, SubscriptionConfirmKind
@@ -31,10 +31,6 @@ LOOKBACK = timedelta(days=120)
 
 def local_morning(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, MORNING))
-
-
-def portal_url(path: str) -> str:
-    return settings.PORTAL_URL + path
 
 
 def compact(moment: datetime) -> str:
@@ -588,12 +584,9 @@ class TermEndingKind(ReminderKind):
 
 
 def overdue_measures(today: date):
-    from actionplans.models import ActionPlan, Measure
+    from actionplans.models import Measure
 
-    return Measure.objects.filter(
-        end_date__lt=today,
-        problem_area__plan__status__in=[ActionPlan.Status.DRAFT, ActionPlan.Status.ADOPTED],
-    ).exclude(status=Measure.Status.DONE)
+    return Measure.objects.overdue(today)
 
 
 class OverdueMeasuresKind(ReminderKind):

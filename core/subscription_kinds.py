@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.links import portal_url
 from core.models import Subscription
 from core.reminders import Message, Planned, ReminderKind
 
@@ -26,16 +27,12 @@ PUBLICATION_WINDOW = timedelta(days=14)
 Topic = Subscription.Topic
 
 
-def absolute(path: str) -> str:
-    return settings.PORTAL_URL + path
-
-
 def confirm_url(municipality_slug: str, token: str) -> str:
-    return absolute(reverse("councils:subscribe-confirm", kwargs={"kommun": municipality_slug, "token": token}))
+    return portal_url(reverse("councils:subscribe-confirm", kwargs={"kommun": municipality_slug, "token": token}))
 
 
 def unsubscribe_url(municipality_slug: str, token: str) -> str:
-    return absolute(reverse("councils:unsubscribe", kwargs={"kommun": municipality_slug, "token": token}))
+    return portal_url(reverse("councils:unsubscribe", kwargs={"kommun": municipality_slug, "token": token}))
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:
@@ -262,7 +259,7 @@ class PublicationKind(ReminderKind):
             "title": context.get("title", ""),
             "period": context.get("period", ""),
             "day": date_format(date.fromisoformat(context["meeting_day"]), "j F Y") if "meeting_day" in context else "",
-            "link": absolute(context["path"]),
+            "link": portal_url(context["path"]),
             "manage": confirm_url(municipality.slug, subscription.token),
             "unsubscribe": unsubscribe_url(municipality.slug, subscription.token),
         }

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vDuration
 
+from core.links import portal_url
 from core.periods import FOLLOW_UP_DUE_DAYS, Tertial
 from councils.calendars import deadline_event, meeting_event, new_calendar
 from councils.models import CalendarFeed, Meeting, Municipality, PortalRole
@@ -23,12 +24,8 @@ FEED_PAST = timedelta(days=365)
 REFRESH = timedelta(hours=1)
 
 
-def absolute(path: str) -> str:
-    return settings.PORTAL_URL + path
-
-
 def feed_address(feed: CalendarFeed) -> str:
-    return absolute(feed.get_absolute_url())
+    return portal_url(feed.get_absolute_url())
 
 
 def webcal_address(feed: CalendarFeed) -> str:
@@ -83,12 +80,11 @@ def _user_meetings(user, since: datetime):
 
 
 def _measure_events(user, since: date) -> list:
-    from actionplans.models import ActionPlan, Measure
+    from actionplans.models import Measure
 
     rows = (
-        Measure.objects.filter(owner=user, end_date__gte=since)
-        .exclude(status=Measure.Status.DONE)
-        .filter(problem_area__plan__status__in=[ActionPlan.Status.DRAFT, ActionPlan.Status.ADOPTED])
+        Measure.objects.open()
+        .filter(owner=user, end_date__gte=since)
         .values_list("pk", "title", "end_date", "problem_area__plan__title", "problem_area__plan__municipality__slug")
         .order_by("end_date", "pk")
     )
@@ -97,7 +93,7 @@ def _measure_events(user, since: date) -> list:
             uid=f"measure-{pk}-end",
             day=end_date,
             summary=_("Measure due: %(title)s") % {"title": title},
-            url=absolute(reverse("actionplans:measure-detail", kwargs={"kommun": slug, "pk": pk})),
+            url=portal_url(reverse("actionplans:measure-detail", kwargs={"kommun": slug, "pk": pk})),
             description=_("Action plan: %(plan)s") % {"plan": plan_title},
         )
         for pk, title, end_date, plan_title, slug in rows
@@ -114,7 +110,7 @@ def _statutory_events(municipalities: list[Municipality]) -> list:
                     uid=f"statutory-picture-{municipality.pk}",
                     day=municipality.picture_clock.expires_on,
                     summary=_("The situation picture of %(municipality)s must be renewed") % values,
-                    url=absolute(reverse("situation:picture-list", kwargs={"kommun": municipality.slug})),
+                    url=portal_url(reverse("situation:picture-list", kwargs={"kommun": municipality.slug})),
                     description=_("Lag (2023:196): the situation picture is renewed at least every other year."),
                 )
             )
@@ -124,7 +120,7 @@ def _statutory_events(municipalities: list[Municipality]) -> list:
                     uid=f"statutory-plan-{municipality.pk}",
                     day=municipality.plan_clock.expires_on,
                     summary=_("The action plan of %(municipality)s must be renewed") % values,
-                    url=absolute(reverse("actionplans:plan-list", kwargs={"kommun": municipality.slug})),
+                    url=portal_url(reverse("actionplans:plan-list", kwargs={"kommun": municipality.slug})),
                     description=_("Lag (2023:196): the action plan is renewed at least every other year."),
                 )
             )
@@ -155,7 +151,7 @@ def _follow_up_events(municipality_ids: list[int], since: date) -> list:
                 uid=f"follow-up-{pk}-due",
                 day=due,
                 summary=_("Follow-up %(period)s due: %(title)s") % {"period": Tertial(year, tertial), "title": title},
-                url=absolute(reverse("pledges:follow-up-edit", kwargs={"kommun": slug, "pk": pk})),
+                url=portal_url(reverse("pledges:follow-up-edit", kwargs={"kommun": slug, "pk": pk})),
             )
         )
     return events

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from core.links import portal_url
+
 PRODID = "-//BRÅ-portalen//Möten och tidsfrister//SV"
 
 
@@ -41,7 +43,7 @@ def meeting_event(meeting, *, stamp: datetime | None = None) -> Event:
     location = meeting.location or meeting.video_url
     if location:
         event.add("location", location)
-    url = settings.PORTAL_URL + meeting.get_absolute_url()
+    url = portal_url(meeting.get_absolute_url())
     event.add("url", url)
     description = "\n\n".join(part for part in (meeting.description, meeting.video_url, url) if part)
     event.add("description", description)
