@@ -157,6 +157,18 @@ class Goal(models.Model):
         return self.title
 
 
+class MeasureQuerySet(models.QuerySet):
+    def open(self):
+        """Not done, in a plan being worked on (draft or adopted)."""
+        return self.filter(problem_area__plan__status__in=[ActionPlan.Status.DRAFT, ActionPlan.Status.ADOPTED]).exclude(
+            status=Measure.Status.DONE
+        )
+
+    def overdue(self, today):
+        """Open and past its end date."""
+        return self.open().filter(end_date__lt=today)
+
+
 class Measure(models.Model):
     class Kind(models.TextChoices):
         SITUATIONAL = "situational", _("Situational")
@@ -224,6 +236,8 @@ class Measure(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("measure")

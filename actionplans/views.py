@@ -58,12 +58,8 @@ class PlanListView(PlanScopedMixin, ListView):
             municipality=self.municipality, today=timezone.localdate()
         )
         context["overdue_measures"] = (
-            Measure.objects.filter(
-                problem_area__plan__municipality=self.municipality,
-                problem_area__plan__status__in=["adopted", "draft"],
-                end_date__lt=timezone.localdate(),
-            )
-            .exclude(status=Measure.Status.DONE)
+            Measure.objects.overdue(timezone.localdate())
+            .filter(problem_area__plan__municipality=self.municipality)
             .select_related("problem_area__plan", "owner", "responsible_organisation")
             .order_by("end_date")
         )

@@ -184,12 +184,8 @@ def agenda_suggestions(*, meeting: Meeting, today: date) -> list[Suggestion]:
     suggestions = []
 
     measures = (
-        Measure.objects.filter(
-            problem_area__plan__municipality=municipality,
-            problem_area__plan__status__in=["draft", "adopted"],
-            end_date__lt=today,
-        )
-        .exclude(status=Measure.Status.DONE)
+        Measure.objects.overdue(today)
+        .filter(problem_area__plan__municipality=municipality)
         .exclude(pk__in=[pk for pk in linked_measures if pk])
         .select_related("problem_area__plan", "owner")
         .order_by("end_date", "pk")
