@@ -19,9 +19,6 @@ class MeetingQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(municipality=municipality)
 
-    def upcoming(self, now=None):
-        return self.filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now or timezone.now())
-
     def with_published_minutes(self):
         return self.filter(minutes_status=Meeting.MinutesStatus.APPROVED, minutes_published_at__isnull=False)
 

@@ -22,6 +22,7 @@ from councils.forms import (
     OrganisationForm,
     PortalRoleForm,
 )
+from councils.meetings_selectors import latest_published_minutes
 from councils.models import Council, County, Membership, Municipality, Organisation, PortalRole
 from pledges.selectors import current_pledges_with_latest_follow_up
 from situation.picture import latest_adopted_picture
@@ -59,6 +60,7 @@ class PublicMunicipalityView(PublicPageCacheMixin, DetailView):
         context["councils"] = selectors.public_councils(municipality=self.object)
         context["current_pledges"] = current_pledges_with_latest_follow_up(municipality=self.object)
         context["situation_picture"] = latest_adopted_picture(municipality=self.object)
+        context["latest_minutes"] = latest_published_minutes(municipality=self.object)
         context["picture_clock"], context["plan_clock"] = municipality_clock(
             municipality=self.object, today=timezone.localdate()
         )
