@@ -157,8 +157,9 @@ class MeetingReminderKind(ReminderKind):
             except ValueError:
                 days = parse_lead_days("7,1")
             stages = [(str(d), self.send_after(starts_at, d)) for d in days]  # largest lead first = earliest
+            wanted = current_stage(stages, now, until)
             for index, (lead, send_after) in enumerate(stages):
-                if (lead, send_after) not in current_stage(stages, now, until):
+                if (lead, send_after) not in wanted:
                     continue
                 next_at = stages[index + 1][1] if index + 1 < len(stages) else None
                 planned.append(
@@ -463,21 +464,15 @@ class StatutoryKind(ReminderKind):
                     people = list(recipients.get(municipality.pk, []))
                     if stage == "overdue":
                         people += [c for c in chairs.get(municipality.pk, []) if c not in people]
-                    for recipient in people:
-                        planned.append(
-                            Planned(
-                                kind=self.name,
-                                key=f"statutory:{document}:{municipality.pk}:{expires:%Y%m%d}:{stage}:"
-                                f"{recipient.email}",
-                                recipient_email=recipient.email,
-                                user_id=recipient.user_id,
-                                municipality_id=municipality.pk,
-                                object_id=municipality.pk,
-                                due_at=local_morning(expires),
-                                send_after=send_after,
-                                context={"document": document, "expires": expires.isoformat(), "stage": stage},
-                            )
-                        )
+                    planned += self.to_each(
+                        people,
+                        f"statutory:{document}:{municipality.pk}:{expires:%Y%m%d}:{stage}",
+                        municipality_id=municipality.pk,
+                        object_id=municipality.pk,
+                        due_at=local_morning(expires),
+                        send_after=send_after,
+                        context={"document": document, "expires": expires.isoformat(), "stage": stage},
+                    )
         return planned
 
     def is_current(self, delivery, now):
