@@ -103,6 +103,11 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language a visitor picks (the switch in the header) is remembered for a year in a cookie; without one,
+# the browser's Accept-Language decides between Swedish and English, and Swedish is the default.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,8 @@ from core import views as core_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    # Django's set_language (POST language=sv|en, next=…): the choice is kept in a cookie for a year.
+    path("sprak/", include("django.conf.urls.i18n")),
     path("tillganglighet/", core_views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", include("core.api_urls")),

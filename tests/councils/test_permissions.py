@@ -50,6 +50,8 @@ MATRIX = {
     "accounts:password_reset_complete": (lambda t: {}, PUBLIC),
     "accounts:invitation_accept": (lambda t: {"uidb64": "MQ", "token": "fel-token"}, PUBLIC),
     "accessibility": (lambda t: {}, PUBLIC),
+    # Answers a GET by going back without changing anything; the switch itself is a POST.
+    "set_language": (lambda t: {}, (REDIRECT,) * 7),
     "healthz": (lambda t: {}, PUBLIC),
     "admin:index": (lambda t: {}, (ADMIN_LOGIN,) * 6 + (OK,)),
     "councils:public-index": (lambda t: {}, PUBLIC),
