@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.validators import validate_lead_days
 
@@ -147,3 +148,84 @@ class Subscription(models.Model):
     @property
     def is_active(self):
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class AccessLogImmutableError(Exception):
+    """Raised when code tries to change or remove an access log entry outside the retention purge."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Entries are written once and never changed; only the retention purge removes them (`core.audit`)."""
+
+    def update(self, **kwargs):
+        # Deleting a user sets their entries' user to NULL (on_delete=SET_NULL): the one change allowed, so that
+        # erasing a person does not fail on their log; the entry keeps its role, time and what was read.
+        if kwargs != {"user": None}:
+            raise AccessLogImmutableError("Access log entries cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise AccessLogImmutableError("Access log entries are removed only by the retention purge.")
+
+    def delete_for_retention(self):
+        """Only for `core.audit.purge_older_than`, which also opens the database's guard for its transaction."""
+        return super().delete()
+
+
+class AccessLogEntry(models.Model):
+    """One read or export of internal data: who (user and their role then), what, when, and how much.
+
+    Append-only: `save()` refuses to change a stored entry and `delete()` refuses outright; on PostgreSQL a trigger
+    (migration 0003) refuses UPDATE and DELETE from any client, except a DELETE inside a transaction that set
+    `bra.audit_purge` (the retention purge). The user is a foreign key, not a copied name, so that anonymising a
+    person also anonymises the log.
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", pgettext_lazy("access log action", "Read")
+        EXPORT = "export", pgettext_lazy("access log action", "Export")
+        PDF = "pdf", pgettext_lazy("access log action", "PDF")
+        DOWNLOAD = "download", pgettext_lazy("access log action", "Download")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_log_entries",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    municipality = models.ForeignKey(
+        "councils.Municipality",
+        on_delete=models.PROTECT,
+        related_name="access_log_entries",
+        verbose_name=_("municipality"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    visibility = models.CharField(_("visibility levels"), max_length=60, blank=True)
+    query = models.CharField(_("filter"), max_length=500, blank=True)
+    count = models.PositiveIntegerField(_("number of records"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=500)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-at"], name="core_accesslog_mun_time")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogImmutableError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogImmutableError("Access log entries are removed only by the retention purge.")
