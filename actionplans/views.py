@@ -24,6 +24,7 @@ from actionplans.forms import (
 )
 from actionplans.models import ActionPlan, Goal, Measure, ProblemArea
 from actionplans.rules import can_report_progress
+from core import audit
 from core.pdf import open_stored, pdf_or_waiting_page
 from core.views import MunicipalityMixin, validation_messages
 
@@ -405,7 +406,7 @@ class PlanPdfView(PlanScopedMixin, View):
 
         plan = get_object_or_404(self.plans(), pk=kwargs["pk"])
         current = plan.pdf_key == services.content_key(plan.snapshot or services.plan_snapshot(plan))
-        return pdf_or_waiting_page(
+        response = pdf_or_waiting_page(
             request,
             open_pdf=lambda: open_stored(plan.pdf) if current else None,
             filename=plan.pdf.name.rsplit("/", 1)[-1] if plan.pdf else "",
@@ -414,3 +415,6 @@ class PlanPdfView(PlanScopedMixin, View):
             context={"plan": plan, "municipality": self.municipality},
             private=True,
         )
+        if plan.is_editable:  # A draft is internal; an adopted plan is a public document.
+            audit.record_if_served(response, request, "action_plan", municipality=self.municipality, obj=plan)
+        return response

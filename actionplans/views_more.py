@@ -16,6 +16,7 @@ from actionplans import csv_io, services_more
 from actionplans.forms_more import MeasuresImportConfirmForm, MeasuresImportForm
 from actionplans.models import ActionPlan
 from actionplans.services import content_key
+from core import audit
 from core.pdf import open_stored, pdf_or_waiting_page
 from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin
@@ -151,6 +152,7 @@ class MeasuresExportView(PlanMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="atgarder-{self.municipality.slug}-{plan.pk}.csv"'
         csv_io.write_measures_csv(plan=plan, out=response)
+        audit.record(request, audit.Action.EXPORT, "measures_csv", municipality=self.municipality, obj=plan)
         return response
 
 

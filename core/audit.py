@@ -124,13 +124,20 @@ def record_if_served(response, request, what: str, *, municipality, obj=None, ac
 def purge_older_than(days: int | None = None) -> int:
     """Remove entries older than `days` (default `ACCESS_LOG_RETENTION_DAYS`); the number removed.
 
-    The only way to remove entries: on PostgreSQL it opens the append-only trigger for its own transaction only.
+    The only way to remove entries: on PostgreSQL it opens the append-only trigger for this delete only, and closes
+    it again at once, also when called inside a longer transaction (where SET LOCAL alone would outlive the call).
     """
     days = settings.ACCESS_LOG_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL bra.audit_purge = 'on'")
+        # A failure rolls the setting back with the savepoint; success closes it explicitly.
+        _purge_guard("on")
         removed, _per_model = AccessLogEntry.objects.filter(at__lt=cutoff).delete_for_retention()
+        _purge_guard("off")
     return removed
+
+
+def _purge_guard(state: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('bra.audit_purge', %s, true)", [state])

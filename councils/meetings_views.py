@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import audit
 from core.pdf import pdf_or_waiting_page
 from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin, add_service_errors, validation_messages
@@ -569,12 +570,15 @@ class MinutesPdfView(MeetingScopedMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        return _serve_minutes_pdf(
+        response = _serve_minutes_pdf(
             request,
             meeting=meeting,
             public=False,
             template="councils/meetings/pdf_pending.html",
             context={"municipality": self.municipality, "meeting": meeting, "public": False},
+        )
+        return audit.record_if_served(
+            response, request, "minutes_internal", municipality=self.municipality, obj=meeting
         )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import audit
 from core.views import MunicipalityMixin
 from situation.analysis import AnalysisResult, ComparisonRow, analysis_for, filter_options, incidents_for
 from situation.forms_analysis import AnalysisFilterForm
@@ -45,8 +46,16 @@ class AnalysisView(AnalysisMixin, TemplateView):
         context["situation_home_url"] = _reverse_or_none("situation:staff-home", self.municipality)
         if not form.is_valid():
             return context
+        filters = form.filters()
         result = analysis_for(
-            municipality=self.municipality, user=self.request.user, filters=form.filters(), options=self.options
+            municipality=self.municipality, user=self.request.user, filters=filters, options=self.options
+        )
+        audit.record_incident_query(
+            self.request,
+            audit.Action.READ,
+            "analysis",
+            municipality=self.municipality,
+            incidents=incidents_for(municipality=self.municipality, user=self.request.user, filters=filters),
         )
         query = form.data.urlencode() if hasattr(form.data, "urlencode") else ""
         context.update(
@@ -253,6 +262,9 @@ class AnalysisCsvView(AnalysisMixin, View):
             incidents_for(municipality=self.municipality, user=request.user, filters=filters)
             .select_related("category__parent", "place__area", "area")
             .order_by("occurred_at", "pk")
+        )
+        audit.record_incident_query(
+            request, audit.Action.EXPORT, "analysis_csv", municipality=self.municipality, incidents=incidents
         )
         with translation.override("sv"):
             header = [capfirst(Incident._meta.pk.verbose_name), capfirst(_field_label("occurred_at"))]

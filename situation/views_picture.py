@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core import audit
 from core.pdf import open_stored, pdf_or_waiting_page
 from core.public_cache import PublicPageCacheMixin
 from core.views import MunicipalityMixin, add_service_errors
@@ -247,7 +248,7 @@ class PicturePdfView(PictureScopedMixin, View):
             raise Http404("Only an adopted situation picture has a PDF.")
         from situation.tasks import render_picture_pdf_task
 
-        return pdf_or_waiting_page(
+        response = pdf_or_waiting_page(
             request,
             open_pdf=lambda: open_stored(picture.pdf),
             filename=f"lagesbild-{self.municipality.slug}-{picture.period_start:%Y}-{picture.period_end:%Y}.pdf",
@@ -255,6 +256,9 @@ class PicturePdfView(PictureScopedMixin, View):
             template=self.template_name,
             context={"municipality": self.municipality, "picture": picture},
             private=True,
+        )
+        return audit.record_if_served(
+            response, request, "situation_picture", municipality=self.municipality, obj=picture
         )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from core import audit
 from core.views import MunicipalityMixin
 from situation import services
 from situation.categories import categories_for
@@ -70,6 +71,13 @@ class IncidentListView(MunicipalityMixin, ListView):
             .order_by("-occurred_at")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit.record_incidents_read(
+            self.request, "incident_list", municipality=self.municipality, incidents=context["incidents"]
+        )
+        return context
+
 
 class IncidentDetailView(MunicipalityMixin, DetailView):
     permission_required = "situation.report_incident"
@@ -80,6 +88,14 @@ class IncidentDetailView(MunicipalityMixin, DetailView):
         return Incident.objects.visible_to(self.request.user, self.municipality).select_related(
             "category", "place", "area", "reported_by"
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident = self.object
+        audit.record_incidents_read(
+            self.request, "incident", municipality=self.municipality, incidents=[incident], obj=incident
+        )
+        return context
 
 
 class PlaceListView(MunicipalityMixin, TemplateView):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core import audit
 from core.pdf import pdf_or_waiting_page
 from core.views import MunicipalityMixin, add_service_errors
 from situation import walks
@@ -254,7 +255,7 @@ class WalkReportPdfView(WalkScopedMixin, View):
             except FileNotFoundError:
                 return None  # Replaced by a newer version a moment ago.
 
-        return pdf_or_waiting_page(
+        response = pdf_or_waiting_page(
             request,
             open_pdf=open_pdf,
             filename=f"trygghetsvandring-{walk.pk}-{walk.date:%Y-%m-%d}.pdf",
@@ -263,3 +264,4 @@ class WalkReportPdfView(WalkScopedMixin, View):
             context={"municipality": self.municipality, "walk": walk},
             private=True,
         )
+        return audit.record_if_served(response, request, "walk_report", municipality=self.municipality, obj=walk)

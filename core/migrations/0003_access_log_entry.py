@@ -38,7 +38,7 @@ def _on_postgresql(sql):
 
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # None: the % in RAISE is not a placeholder
 
     return run
 
