@@ -1,5 +1,6 @@
 """The production deployment: docker-compose.yml, the Dockerfile, .env.example and Django's deploy checks."""
 
+import json
 import os
 import re
 import secrets
@@ -80,17 +81,30 @@ def _env_example_variables() -> set[str]:
     return {match["name"] for match in ENV_EXAMPLE_VARIABLE.finditer(ENV_EXAMPLE.read_text(encoding="utf-8"))}
 
 
-def _manage_check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
+def _manage(arguments: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess:
     # A clean environment: the test run's own variables (its database, broker, static storage) stay out.
     base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", *arguments],
         cwd=ROOT,
         env={**base, **environment},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def _manage_check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return _manage(["check", "--deploy", "--fail-level", "WARNING"], environment)
+
+
+def _production_environment(tmp_path) -> dict[str, str]:
+    return {
+        **PRODUCTION_SECURITY,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "bra.example.se",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
 
 
 # ---- docker-compose.yml ----
@@ -204,12 +218,7 @@ def test_docker_compose_refuses_the_file_without_a_secret_key(tmp_path):
 
 
 def test_check_deploy_reports_no_issues_with_the_production_variables(tmp_path):
-    environment = {
-        **PRODUCTION_SECURITY,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "bra.example.se",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
+    environment = _production_environment(tmp_path)
     assert len(environment["SECRET_KEY"]) >= 50
     result = _manage_check_deploy(environment)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -226,6 +235,47 @@ def test_check_deploy_fails_without_the_production_security_variables(tmp_path):
     result = _manage_check_deploy(environment)
     assert result.returncode != 0
     assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS is not set
+
+
+# The login page as the reverse proxy forwards it over HTTPS: its headers and the attributes of its cookies.
+LOGIN_PAGE_OVER_HTTPS = """
+import json
+from django.test import Client
+response = Client().get("/konto/logga-in/", HTTP_HOST="bra.example.se", HTTP_X_FORWARDED_PROTO="https")
+cookies = {name: {flag: bool(cookie[flag]) for flag in ("secure", "httponly")} | {"samesite": cookie["samesite"]}
+           for name, cookie in response.cookies.items()}
+print(json.dumps({"status": response.status_code, "headers": dict(response.headers), "cookies": cookies}))
+"""
+
+
+def _production_shell(tmp_path, script: str) -> str:
+    """What `script` prints, run by `manage.py shell` with the production variables."""
+    # Hashed static file names would need collectstatic first; what is tested here does not depend on them.
+    environment = {
+        **_production_environment(tmp_path),
+        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    result = _manage(["shell", "--no-imports", "-c", script], environment)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_production_answers_with_hsts_and_secure_cookies(tmp_path):
+    output = _production_shell(tmp_path, LOGIN_PAGE_OVER_HTTPS)
+    page = json.loads(output.strip().splitlines()[-1])
+    assert page["status"] == 200
+    assert page["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in page["headers"]["Content-Security-Policy"]
+    assert page["cookies"]["csrftoken"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_plain_http_is_redirected_to_https_in_production(tmp_path):
+    script = (
+        "from django.test import Client; "
+        "response = Client().get('/', HTTP_HOST='bra.example.se', HTTP_X_FORWARDED_PROTO='http'); "
+        "print(response.status_code, response['Location'])"
+    )
+    assert _production_shell(tmp_path, script).split() == ["301", "https://bra.example.se/"]
 
 
 # ---- .env.example and docs/operations.md ----
