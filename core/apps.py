@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
 
         connect_signals()
 
+        from core import logging as portal_logging
+
+        portal_logging.install()
+
 
 def _queue_first_heartbeat(sender=None, **kwargs):
     """A fresh worker says so through the queue at once, instead of waiting for beat's first tick."""
