@@ -44,6 +44,8 @@ rules.add_perm("councils.manage_council", is_coordinator)
 rules.add_perm("councils.manage_roles", is_coordinator)
 rules.add_perm("councils.change_municipality_settings", is_coordinator)
 rules.add_perm("councils.view_member_history", is_coordinator)
+# Exporting everything the municipality owns (every incident, whatever its visibility) and downloading the archives.
+rules.add_perm("councils.export_data", is_coordinator)
 # Meetings: the council's own people read agendas, attendance and internal minutes; the coordinator and the
 # police liaison (who runs the EST meetings) schedule them, keep the register and write, approve and publish
 # the minutes.
