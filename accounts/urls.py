@@ -15,4 +15,9 @@ urlpatterns = [
     path("aterstall/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("aterstall/klart/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("inbjudan/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("tvastegsverifiering/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("tvastegsverifiering/aktivera/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("tvastegsverifiering/verifiera/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("tvastegsverifiering/reservkoder/", views.TwoFactorBackupCodesView.as_view(), name="two_factor_backup_codes"),
+    path("tvastegsverifiering/stang-av/", views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
 ]

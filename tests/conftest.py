@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
+from tests.accounts_security.support import verifying_force_login, verifying_login
 from tests.factories import (
     CouncilFactory,
     MunicipalityFactory,
@@ -37,6 +39,17 @@ class Tenant:
     @property
     def coordinator(self):
         return self.users["coordinator"]
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_clients_have_given_the_second_factor(request, monkeypatch):
+    """Sessions made by `Client.force_login`/`login` count as two-factor verified (with a confirmed
+    authenticator created for the user), so that tests of other pages need not enter a code. Tests marked
+    `real_two_factor` get Django's own methods and go through the code step themselves."""
+    if request.node.get_closest_marker("real_two_factor"):
+        return
+    monkeypatch.setattr(Client, "force_login", verifying_force_login(Client.force_login))
+    monkeypatch.setattr(Client, "login", verifying_login(Client.login))
 
 
 @pytest.fixture

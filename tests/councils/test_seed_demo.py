@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from councils.models import Council, Membership, Municipality, PortalRole
 
@@ -54,7 +55,11 @@ def test_seed_demo_has_one_login_per_role_per_municipality(settings):
             "ledamot": "member",
             "rapportor": "reporter",
         }.items():
-            user = authenticate(username=f"{word}@{slug}.example", password="ett-demo-losenord")
+            user = authenticate(
+                RequestFactory().post("/konto/logga-in/"),
+                username=f"{word}@{slug}.example",
+                password="ett-demo-losenord",
+            )
             assert user is not None, f"{word}@{slug}.example cannot sign in"
             assert PortalRole.objects.get(user=user).municipality.slug == slug
             assert PortalRole.objects.get(user=user).role == role

@@ -4,6 +4,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import two_factor
+from accounts.demo import demo_authenticator_ensure
 from councils import demo
 from councils.models import Council, Membership, Municipality, Organisation, PortalRole
 
@@ -109,4 +111,6 @@ class Command(BaseCommand):
                     created += 1
                 _, new = PortalRole.objects.get_or_create(user=user, municipality=municipality, defaults={"role": role})
                 created += new
+                if settings.DEBUG and role in two_factor.REQUIRED_ROLES:
+                    created += demo_authenticator_ensure(user)
         return created
