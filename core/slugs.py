@@ -8,6 +8,7 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "api",
         "healthz",
+        "integritet",
         "hantera",
         "kalender",
         "konto",

@@ -283,6 +283,8 @@ class Membership(TimeStampedModel):
         default=False,
         help_text=_("Only then is the name shown to residents; otherwise only role and organisation."),
     )
+    # Set when the person's name and contact details were replaced (core/data_rights.py): the seat stays a record.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
