@@ -67,6 +67,19 @@ class BenchSite:
             },
         )
 
+    @property
+    def public_urls(self) -> list[str]:
+        """Every public page of the municipality (its plan and lägesbild pages say that none is adopted yet)."""
+        slug = {"kommun": self.municipality.slug}
+        return [
+            self.municipality_url,
+            reverse("pledges:public-list", kwargs=slug),
+            self.pledge_url,
+            self.follow_up_url,
+            reverse("situation:public-picture", kwargs=slug),
+            reverse("actionplans:public-plan", kwargs=slug),
+        ]
+
 
 def coordinator():
     User = get_user_model()

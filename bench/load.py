@@ -1,4 +1,7 @@
-"""Load on one URL with wrk: a warm-up, then a timed run whose figures wrk_report.lua prints as JSON."""
+"""Load with wrk: a warm-up, then a timed run whose figures wrk_report.lua prints as JSON.
+
+One URL, or several paths of one server taken in turn by every connection (the mixed load of `make bench`).
+"""
 
 import contextlib
 import json
@@ -55,10 +58,11 @@ def parse_wrk_output(output: str) -> dict:
         "max_ms": round(latency["max"] / 1000, 2),
         "bytes": raw["bytes"],
         "errors": raw["errors"],
+        "error_total": sum(raw["errors"].values()),
     }
 
 
-def _wrk(url: str, seconds: float, settings: LoadSettings) -> str:
+def _wrk(url: str, seconds: float, settings: LoadSettings, paths: tuple[str, ...] = ()) -> str:
     host = urlsplit(url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"The benchmark only loads loopback addresses, not {host}")
@@ -70,6 +74,7 @@ def _wrk(url: str, seconds: float, settings: LoadSettings) -> str:
         f"--timeout={max(1, round(settings.timeout))}s",
         f"--script={WRK_SCRIPT}",
         url,
+        *(["--", *paths] if paths else []),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + settings.timeout + 30)
     if result.returncode != 0:
@@ -77,13 +82,14 @@ def _wrk(url: str, seconds: float, settings: LoadSettings) -> str:
     return result.stdout
 
 
-def measure(url: str, settings: LoadSettings, around=contextlib.nullcontext) -> dict:
+def measure(url: str, settings: LoadSettings, around=contextlib.nullcontext, paths: tuple[str, ...] = ()) -> dict:
     """Warm up, then measure: requests/s and latency percentiles over `settings.duration` seconds.
 
-    `around` is a context manager factory entered for the measured run only (not the warm-up).
+    `around` is a context manager factory entered for the measured run only (not the warm-up). With `paths`,
+    the requests go to those paths of `url`'s server in turn instead of to `url` itself.
     """
     if settings.warmup > 0:
-        _wrk(url, settings.warmup, settings)
+        _wrk(url, settings.warmup, settings, paths)
     with around():
-        output = _wrk(url, settings.duration, settings)
+        output = _wrk(url, settings.duration, settings, paths)
     return parse_wrk_output(output)

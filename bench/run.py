@@ -6,12 +6,15 @@
 3. The follow-up PDF with 30 activities, in a fresh process of its own (bench/pdf.py).
 4. gunicorn (bra_portal.wsgi, 2 sync workers, 127.0.0.1, DEBUG off, CONN_MAX_AGE=60) and wrk against the
    bare "hello" view of bench/urls.py and the three public pages, one after the other.
+5. The mixed load: wrk for --mixed-duration seconds (60) on all the public pages at once, each connection taking
+   them in turn; requests/s and errors (non-2xx/3xx answers, failed connects, reads, writes, timeouts; goal: none).
 Everything started here is stopped at the end, also when a step fails or the run is interrupted.
 """
 
 import argparse
 import atexit
 import contextlib
+import dataclasses
 import json
 import os
 import platform
@@ -36,6 +39,7 @@ OUTPUT_DIR = ROOT / "var" / "bench"
 WORKERS = 2
 PDF_GOAL_S = 1.5
 RATIO_GOAL = 0.5
+ERROR_KINDS = ("status", "connect", "read", "write", "timeout")
 
 PAGES = [
     # key, label, site attribute with the path (None: the hello view)
@@ -184,6 +188,49 @@ def gunicorn(log_path: Path, hello_path: str):
             proc.wait()
 
 
+def _expect_200(base: str, path: str, log_path: Path) -> bytes:
+    status, body = _get(base + path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status} before the load; see {log_path}")
+    return body
+
+
+def _load(base: str, path: str, settings: LoadSettings, our_roots: set, paths: tuple[str, ...] = ()) -> dict:
+    """wrk's figures, with the CPU other processes and the hypervisor took during the measured seconds."""
+    probe = cpu.probe_seconds()
+    other = {}
+
+    @contextlib.contextmanager
+    def watch_other_processes():
+        before, start = cpu.snapshot(), time.monotonic()
+        yield
+        after, seconds = cpu.snapshot(), time.monotonic() - start
+        other["cores"] = cpu.foreign_cores(before, after, seconds, our_roots)
+        other["steal"] = cpu.steal_cores(before, after, seconds)
+
+    figures = measure(base + path, settings, around=watch_other_processes, paths=paths)
+    return {
+        **figures,
+        "other_processes_cpu_cores": other["cores"],
+        "steal_cpu_cores": other["steal"],
+        "cpu_probe_s_before": probe,
+    }
+
+
+def mixed_paths(sites: dict) -> list[str]:
+    """Every public page of the benchmark's data: the start page, the national overview, each municipality's."""
+    from django.urls import reverse
+
+    return ["/", reverse("actionplans:overview"), *(url for site in sites.values() for url in site.public_urls)]
+
+
+def _format_errors(errors: dict) -> str:
+    total = sum(errors.values())
+    if not total:
+        return "none"
+    return f"{total} (" + ", ".join(f"{kind} {errors[kind]}" for kind in ERROR_KINDS if errors.get(kind)) + ")"
+
+
 def _versions() -> dict:
     from importlib.metadata import version
 
@@ -236,6 +283,16 @@ def format_report(result: dict) -> str:
         "just before the page's load"
         + (f". Up to {busy:.2f} here, so these figures are lower than an idle machine gives." if busy >= 0.2 else ".")
     )
+    mixed = result["mixed"]
+    lines += [
+        "",
+        f"Mixed load: all {len(mixed['paths'])} public pages at once, each connection taking them in turn, "
+        f"{mixed['duration_s']:g} s after {mixed['warmup_s']:g} s warm-up, {load['connections']} connections:",
+        f"  {mixed['rps']:.0f} req/s ({mixed['requests']} requests), p50 {mixed['p50_ms']:.2f} ms, p99 "
+        f"{mixed['p99_ms']:.2f} ms, max {mixed['max_ms']:.0f} ms; errors: {_format_errors(mixed['errors'])}; "
+        f"goal: no errors: {'met' if mixed['meets_goal'] else 'NOT met'}; other CPU "
+        f"{mixed.get('other_processes_cpu_cores', 0):.2f}, steal {mixed.get('steal_cpu_cores', 0):.2f}",
+    ]
     pdf = result["pdf"]
     lines += [
         "",
@@ -261,7 +318,7 @@ def format_report(result: dict) -> str:
         "",
         f"Run: {durations['total_s']:.0f} s in all (servers {durations['servers_s']:.1f} s, migrate "
         f"{durations['migrate_s']:.1f} s, data {durations['data_s']:.1f} s, PDF {durations['pdf_s']:.1f} s, "
-        f"load {durations['load_s']:.1f} s). JSON: {result['output']}",
+        f"load {durations['load_s']:.1f} s, mixed {durations['mixed_s']:.1f} s). JSON: {result['output']}",
     ]
     return "\n".join(lines)
 
@@ -341,35 +398,35 @@ def run(args, stack: contextlib.ExitStack) -> int:
     base, command = stack.enter_context(gunicorn(log_path, "/" + HELLO_PATH))
     for key, label, attribute in PAGES:
         path = "/" + HELLO_PATH if attribute is None else getattr(sites[30], attribute)
-        status, body = _get(base + path)
-        if status != 200:
-            raise RuntimeError(f"{path} answered {status} before the load; see {log_path}")
+        body = _expect_200(base, path, log_path)
         print(f"Loading {path} for {settings.warmup:g} + {settings.duration:g} s…", file=sys.stderr)
-        probe = cpu.probe_seconds()
-        other = {}
-
-        @contextlib.contextmanager
-        def watch_other_processes(other=other):
-            before, start = cpu.snapshot(), time.monotonic()
-            yield
-            after, seconds = cpu.snapshot(), time.monotonic() - start
-            other["cores"] = cpu.foreign_cores(before, after, seconds, our_roots)
-            other["steal"] = cpu.steal_cores(before, after, seconds)
-
-        figures = measure(base + path, settings, around=watch_other_processes)
-        pages.append(
-            {
-                "key": key,
-                "label": label,
-                "path": path,
-                "response_bytes": len(body),
-                **figures,
-                "other_processes_cpu_cores": other["cores"],
-                "steal_cpu_cores": other["steal"],
-                "cpu_probe_s_before": probe,
-            }
-        )
+        figures = _load(base, path, settings, our_roots)
+        pages.append({"key": key, "label": label, "path": path, "response_bytes": len(body), **figures})
     durations["load_s"] = time.monotonic() - step
+
+    step = time.monotonic()
+    paths = mixed_paths(sites)
+    for path in paths:
+        _expect_200(base, path, log_path)
+    mixed_settings = dataclasses.replace(settings, duration=args.mixed_duration)
+    print(
+        f"Mixed load on {len(paths)} public pages for {settings.warmup:g} + {args.mixed_duration:g} s…", file=sys.stderr
+    )
+    mixed = {
+        "paths": paths,
+        "duration_s": mixed_settings.duration,
+        "warmup_s": mixed_settings.warmup,
+        **_load(base, "/", mixed_settings, our_roots, paths=tuple(paths)),
+    }
+    mixed["meets_goal"] = mixed["error_total"] == 0
+    mixed["measured_by"] = (
+        f"{versions['wrk']} with bench/wrk_report.lua given the paths: each of the {settings.connections} "
+        f"connections requests the {len(paths)} paths in turn for {mixed_settings.duration:g} s after "
+        f"{mixed_settings.warmup:g} s of warm-up, against the same gunicorn. Errors are wrk's counts: status = "
+        "answers of 400 and above; connect, read, write = socket errors; timeout = no answer within "
+        f"{mixed_settings.timeout:g} s. Goal: none."
+    )
+    durations["mixed_s"] = time.monotonic() - step
 
     probe_at_end = cpu.probe_seconds()
     hello_rps = pages[0]["rps"]
@@ -428,6 +485,7 @@ def run(args, stack: contextlib.ExitStack) -> int:
         },
         "pages": pages,
         "ratio_goal": RATIO_GOAL,
+        "mixed": mixed,
         "pdf": pdf,
         "queries": {
             "measured_by": "django.test.Client in the bench process, second request of each page, "
@@ -442,8 +500,10 @@ def run(args, stack: contextlib.ExitStack) -> int:
     print(format_report(result))
 
     bad = [p["key"] for p in pages if p["errors"]["status"] or p["errors"]["timeout"]]
+    if not mixed["meets_goal"]:
+        bad.append("mixed")
     if bad:
-        print(f"Non-2xx answers or timeouts under load on: {', '.join(bad)}; see {log_path}", file=sys.stderr)
+        print(f"Errors under load on: {', '.join(bad)}; see {log_path}", file=sys.stderr)
         return 1
     return 0
 
@@ -454,6 +514,9 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per page (default 2)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
+    parser.add_argument(
+        "--mixed-duration", type=float, default=60.0, help="seconds of the mixed load on all public pages (default 60)"
+    )
     parser.add_argument("--pdf-runs", type=int, default=5, help="timed PDF renders after the warm-up (default 5)")
     parser.add_argument("--output", default=str(OUTPUT_DIR / "latest.json"), help="JSON file of the figures")
     args = parser.parse_args(argv)

@@ -1,9 +1,14 @@
 """The pieces of `make bench` that can be checked without load: no timing is asserted here."""
 
+import collections
+import contextlib
+import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +57,10 @@ def test_the_data_builder_makes_30_activities_a_published_follow_up_and_50_seats
     assert sum(len(area["activities"]) for area in site.revision.content["focus_areas"]) == 30
     assert site.council.memberships.count() == 50
     for url in (site.pledge_url, site.follow_up_url, site.municipality_url):
+        assert client.get(url).status_code == 200, url
+    paths = run.mixed_paths({30: site})
+    assert {"/", "/oversikt/", site.pledge_url, site.follow_up_url, site.municipality_url} <= set(paths)
+    for url in paths:  # the mixed load counts anything but 2xx/3xx as an error
         assert client.get(url).status_code == 200, url
     assert site.follow_up_url.endswith("/uppfoljning/2025-t1/")
 
@@ -131,14 +140,79 @@ def test_the_report_table_shows_every_page_and_the_goals():
             "peak_rss_delta_warmup_mib": 28.0,
             "tracemalloc_peak_mib": 9.0,
         },
+        "mixed": {
+            "paths": ["/", "/oversikt/", "/bench-30/"],
+            "duration_s": 60.0,
+            "warmup_s": 2.0,
+            "requests": 72000,
+            "rps": 1200.0,
+            "p50_ms": 3.1,
+            "p99_ms": 9.5,
+            "max_ms": 40.0,
+            "errors": {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0},
+            "meets_goal": True,
+        },
         "queries": {"pages": {"pledge": {"3": 12, "30": 12}}},
-        "durations": {"total_s": 70, "servers_s": 2, "migrate_s": 2, "data_s": 1, "pdf_s": 10, "load_s": 50},
+        "durations": {
+            "total_s": 130,
+            "servers_s": 2,
+            "migrate_s": 2,
+            "data_s": 1,
+            "pdf_s": 10,
+            "load_s": 50,
+            "mixed_s": 62,
+        },
         "output": "var/bench/latest.json",
     }
     table = run.format_report(result)
     assert "pledge page" in table
     assert "NOT met" in table
     assert "0.900 s" in table
+    mixed_line = next(line for line in table.splitlines() if "1200 req/s" in line)
+    assert "errors: none" in mixed_line and "goal: no errors: met" in mixed_line
+    assert "all 3 public pages at once" in table and "60 s after 2 s warm-up" in table
+
+    result["mixed"] |= {"errors": {"connect": 0, "read": 2, "write": 0, "status": 5, "timeout": 1}, "meets_goal": False}
+    table = run.format_report(result)
+    assert "errors: 8 (status 5, read 2, timeout 1); goal: no errors: NOT met" in table
+
+
+class Pages(http.server.BaseHTTPRequestHandler):
+    """/a/ and /b/ answer 200, anything else 404; counts what was asked for."""
+
+    asked: collections.Counter
+
+    def do_GET(self):
+        self.asked[self.path] += 1
+        self.send_response(200 if self.path in ("/a/", "/b/") else 404)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):  # wrk drops its connections when the time is up
+            self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (make bench installs it)")
+def test_the_mixed_load_takes_the_paths_in_turn_and_counts_error_answers():
+    Pages.asked = collections.Counter()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        settings = load.LoadSettings(duration=1, warmup=0, connections=2)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        figures = load.measure(base, settings, paths=("/a/", "/b/", "/nope/"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert set(Pages.asked) == {"/a/", "/b/", "/nope/"}
+    assert max(Pages.asked.values()) - min(Pages.asked.values()) <= 2  # in turn, per connection
+    # The server may have answered a request or two that wrk dropped unread at the end.
+    assert Pages.asked["/nope/"] - settings.connections <= figures["errors"]["status"] <= Pages.asked["/nope/"]
+    assert figures["errors"]["status"] > 0
+    assert figures["error_total"] >= figures["errors"]["status"]
 
 
 def test_importing_the_server_module_starts_nothing():
