@@ -315,7 +315,7 @@ def personal_data(*, user) -> list[Section]:
 def personal_data_json(*, sections: list[Section], now: datetime | None = None) -> str:
     """The download: one UTF-8 JSON document, readable by people and by programs (GDPR article 20)."""
     document = {
-        "portal": "BRÅ-portalen",
+        "portal": settings.PORTAL_URL,
         "exported_at": now or timezone.now(),
         **{section.key: section.rows for section in sections},
     }
