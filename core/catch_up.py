@@ -32,7 +32,7 @@ def _plans(cutoff):
     from actionplans.tasks import render_plan_pdf_task
     from core.pdf import stored_file_exists
 
-    for plan in ActionPlan.objects.adopted().filter(updated_at__lt=cutoff).exclude(snapshot=None):
+    for plan in ActionPlan.objects.adopted().filter(updated_at__lt=cutoff, snapshot__isnull=False):
         if plan.pdf_key != content_key(plan.snapshot) or not stored_file_exists(plan.pdf):
             yield render_plan_pdf_task, (plan.pk,)
 
