@@ -58,3 +58,20 @@ def digest_task():
     reminders.send_due()
     reminders.send_digests()
     reminders.send_due()
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700, ignore_result=True)
+def retention_task():
+    """Enforce every retention period of core/retention.py (beat: nightly) and log what each rule removed."""
+    from core import retention
+
+    counts = retention.run_all()
+    logger.info("retention: %s", ", ".join(f"{key} {count}" for key, count in counts.items()))
+
+
+@shared_task(time_limit=300, soft_time_limit=240, ignore_result=True)
+def requeue_pending_task():
+    """Queue again the PDF renders the database says are missing, e.g. lost while Redis was down (beat: 5 min)."""
+    from core import catch_up
+
+    catch_up.requeue_pending()

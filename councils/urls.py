@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from councils import views
+from councils import data_rights_views, export_views, views
 
 app_name = "councils"
 
@@ -48,10 +48,30 @@ urlpatterns = [
         views.OrganisationUpdateView.as_view(),
         name="organisation-update",
     ),
+    # Export of everything the municipality owns (councils/export_views.py).
+    path("hantera/<slug:kommun>/export/", export_views.ExportView.as_view(), name="export"),
+    path("hantera/<slug:kommun>/export/<str:name>", export_views.ExportDownloadView.as_view(), name="export-download"),
     path("hantera/<slug:kommun>/roller/", views.RoleListView.as_view(), name="role-list"),
     path("hantera/<slug:kommun>/roller/bjud-in/", views.InvitationView.as_view(), name="role-invite"),
     path("hantera/<slug:kommun>/roller/<int:pk>/andra/", views.RoleUpdateView.as_view(), name="role-update"),
     path("hantera/<slug:kommun>/roller/<int:pk>/ta-bort/", views.RoleDeleteView.as_view(), name="role-delete"),
+    # Data rights (councils/data_rights_views.py): anonymising a seat or an account, and a person's own data.
+    path(
+        "hantera/<slug:kommun>/ledamoter/<int:pk>/anonymisera/",
+        data_rights_views.MembershipAnonymiseView.as_view(),
+        name="membership-anonymise",
+    ),
+    path(
+        "hantera/<slug:kommun>/roller/<int:pk>/anonymisera/",
+        data_rights_views.RoleAnonymiseView.as_view(),
+        name="role-anonymise",
+    ),
+    path("konto/mina-uppgifter/", data_rights_views.MyDataView.as_view(), name="my-data"),
+    path(
+        "konto/mina-uppgifter/mina-uppgifter.json",
+        data_rights_views.MyDataDownloadView.as_view(),
+        name="my-data-download",
+    ),
     # Meetings, agendas, minutes and attendance (councils/urls_meetings.py); calendar feeds and residents'
     # subscriptions (councils/urls_calendar.py). Both before the catch-all public municipality page.
     path("", include("councils.urls_meetings")),

@@ -6,15 +6,6 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 
-@shared_task(time_limit=600, soft_time_limit=540, ignore_result=True)
-def anonymise_incident_texts_task():
-    """Retention: remove the free text of incidents older than each municipality's period (beat: nightly)."""
-    from situation.services import incident_texts_anonymise
-
-    count = incident_texts_anonymise()
-    logger.info("Removed the free text of %d incidents past their retention period.", count)
-
-
 @shared_task(time_limit=120, soft_time_limit=90, ignore_result=True)
 def import_police_events_task():
     """Import the police's open events feed (beat: every 15 minutes); a refused or failed call waits for the next."""

@@ -1,3 +1,6 @@
+import shutil
+import tempfile
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -17,6 +20,9 @@ ROLES = ["anonymous", "reporter", "member", "police", "coordinator", "other_coor
 def pytest_configure(config):
     # Password hashing is deliberately slow; tests do not test its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Export archives of tests that start an export go to a throwaway folder, never to the project's var/exports.
+    exports = settings.PRIVATE_EXPORT_ROOT = tempfile.mkdtemp(prefix="bra-exports-")
+    config.add_cleanup(lambda: shutil.rmtree(exports, ignore_errors=True))
 
 
 class Tenant:

@@ -90,10 +90,11 @@ def _add_member_path(tenant):
         ("/", 200),
         ("/testkoping/", 200),
         ("/tillganglighet/", 200),
+        ("/integritet/", 200),
         ("/konto/logga-in/", 200),
         ("/kommunen-som-inte-finns/", 404),
     ],
-    ids=["index", "municipality", "accessibility-statement", "login", "404"],
+    ids=["index", "municipality", "accessibility-statement", "privacy", "login", "404"],
 )
 def test_public_page_has_no_wcag_violations(live_server, populated, page, path, status):
     response = page.goto(live_server.url + path)

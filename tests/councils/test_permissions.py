@@ -49,7 +49,16 @@ MATRIX = {
     "accounts:password_reset_confirm": (lambda t: {"uidb64": "MQ", "token": "fel-token"}, PUBLIC),
     "accounts:password_reset_complete": (lambda t: {}, PUBLIC),
     "accounts:invitation_accept": (lambda t: {"uidb64": "MQ", "token": "fel-token"}, PUBLIC),
+    # Two-factor sign-in. The matrix's sessions have given the second factor (tests/conftest.py), so set-up and
+    # the code page send them on; the new-backup-codes page without new codes goes back to the overview; those
+    # whose role requires two-factor sign-in cannot turn it off.
+    "accounts:two_factor": (lambda t: {}, SIGNED_IN),
+    "accounts:two_factor_setup": (lambda t: {}, (LOGIN,) + (REDIRECT,) * 6),
+    "accounts:two_factor_verify": (lambda t: {}, (LOGIN,) + (REDIRECT,) * 6),
+    "accounts:two_factor_backup_codes": (lambda t: {}, (LOGIN,) + (REDIRECT,) * 6),
+    "accounts:two_factor_disable": (lambda t: {}, (LOGIN, OK, OK, DENY, DENY, DENY, DENY)),
     "accessibility": (lambda t: {}, PUBLIC),
+    "privacy": (lambda t: {}, PUBLIC),
     # Answers a GET by going back without changing anything; the switch itself is a POST.
     "set_language": (lambda t: {}, (REDIRECT,) * 7),
     "healthz": (lambda t: {}, PUBLIC),
@@ -89,6 +98,11 @@ MATRIX = {
     "councils:role-invite": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     "councils:role-update": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
     "councils:role-delete": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+    # Data rights: anonymising is the coordinator's (GET is the confirm page); everybody signed in sees their own data.
+    "councils:membership-anonymise": (lambda t: {"kommun": t.municipality.slug, "pk": t.membership.pk}, COORDINATOR),
+    "councils:role-anonymise": (lambda t: {"kommun": t.municipality.slug, "pk": t.role.pk}, COORDINATOR),
+    "councils:my-data": (lambda t: {}, SIGNED_IN),
+    "councils:my-data-download": (lambda t: {}, SIGNED_IN),
     # Meetings: an upcoming meeting with an agenda item and a decision; a held one with published minutes.
     "councils:meeting-list": (lambda t: {"kommun": t.municipality.slug}, INSIDERS),
     "councils:meeting-create": (lambda t: {"kommun": t.municipality.slug}, COORD_POLICE),
@@ -273,6 +287,16 @@ MATRIX = {
         lambda t: {"kommun": t.municipality.slug, "pk": _failed_delivery(t).pk},
         COORDINATOR_POST,
     ),
+    # Export of all the municipality's data: its coordinator only. The download row names an archive that does not
+    # exist, so the permission is checked before the file is looked for (404 only for those who may download).
+    "councils:export": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "councils:export-download": (
+        lambda t: {"kommun": t.municipality.slug, "name": "testkoping-20250101-120000.zip"},
+        (LOGIN, DENY, DENY, DENY, NOT_FOUND, DENY, NOT_FOUND),
+    ),
+    # The access log of sensitive data (core.audit): the municipality's coordinator only.
+    "audit:access-log": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
+    "audit:access-log-csv": (lambda t: {"kommun": t.municipality.slug}, COORDINATOR),
     # Residents' subscriptions: public; the confirmation and unsubscribe pages take the token as credential.
     "councils:subscribe": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
     "councils:subscribe-sent": (lambda t: {"kommun": t.municipality.slug}, PUBLIC),
@@ -456,6 +480,11 @@ def _meetings(tenant):
 @pytest.fixture
 def matrix_tenant(tenant, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
+    return populate_matrix_tenant(tenant)
+
+
+def populate_matrix_tenant(tenant):
+    """Gives `tenant` an object behind every URL of the matrix (tests/hostile builds it once per module)."""
     tenant.membership = MembershipFactory(council=tenant.council, organisation=tenant.organisation)
     tenant.role = tenant.municipality.portal_roles.get(role="member")
     WorkerHeartbeat.objects.create(hostname="matrix", seen_at=timezone.now())
