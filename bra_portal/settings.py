@@ -130,7 +130,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 
 # locked for LOGIN_LOCKOUT_MINUTES after the latest failure; a password reset lifts an account's lockout.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "accounts.security.LoginFailureHandler"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -169,6 +170,16 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # The largest photo accepted with a safety-walk observation, in bytes (it is re-encoded smaller when stored).
 WALK_PHOTO_MAX_BYTES = env.int("WALK_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+# The other uploads: an action plan's measures as CSV, and an area's outline as GeoJSON (bytes).
+MEASURES_IMPORT_MAX_BYTES = env.int("MEASURES_IMPORT_MAX_BYTES", default=1024 * 1024)
+AREA_OUTLINE_MAX_BYTES = env.int("AREA_OUTLINE_MAX_BYTES", default=2 * 1024 * 1024)
+# Django's limits for every request, whatever the view (beyond them it answers 400 before any view runs): the
+# form fields without files (at least twice the measures CSV: its confirmation page sends it back in base64), the
+# number of fields and of files. Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not to memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 512, 2 * MEASURES_IMPORT_MAX_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Municipality exports (core/municipality_export.py): written here by the worker and served only by the
 # coordinator's download view, so never under MEDIA_ROOT or STATIC_ROOT; deleted after the given number of days.
 PRIVATE_EXPORT_ROOT = env.str("PRIVATE_EXPORT_ROOT", default=str(VAR_DIR / "exports"))

@@ -42,6 +42,7 @@ WHAT_LABELS = {
     "minutes_internal": _("Internal minutes"),
     "access_log_csv": _("Access log as CSV"),
     "municipality_export": _("Export of the municipality's data"),
+    "personal_data": _("A person's own data (JSON)"),
 }
 
 

@@ -156,6 +156,13 @@ def purge_access_log(*, now: datetime, period: timedelta) -> int:
     return purge_older_than(period.days)
 
 
+def purge_failed_sign_ins(*, now: datetime, period: timedelta) -> int:
+    """Failed sign-in attempts (django-axes: account, address, browser), kept only while they count to a lockout."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(attempt_time__lt=now - period).delete()[0]
+
+
 # ---- The registry -----------------------------------------------------------------------------------------
 
 RULES: tuple[RetentionRule, ...] = (
@@ -207,6 +214,14 @@ RULES: tuple[RetentionRule, ...] = (
         _("removed; the latest change of everything that still exists remains"),
         purge_history,
         setting="HISTORY_RETENTION_DAYS",
+    ),
+    RetentionRule(
+        "failed_sign_ins",
+        _("Failed sign-in attempts (e-mail address, network address, browser)"),
+        _("removed once they no longer count towards a lockout"),
+        purge_failed_sign_ins,
+        setting="LOGIN_LOCKOUT_MINUTES",
+        unit_seconds=60,
     ),
     RetentionRule(
         "sessions",

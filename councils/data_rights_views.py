@@ -110,13 +110,16 @@ class RoleAnonymiseView(AnonymiseConfirmMixin, RoleScopedMixin, DetailView):
 
 
 def period_text(rule: retention.RetentionRule) -> str:
-    """A rule's period in words: days, or hours for periods shorter than a day (sessions)."""
+    """A rule's period in words: days; hours for shorter periods (sessions); minutes below an hour (lockouts)."""
     seconds = int(rule.period.total_seconds())
     if seconds % retention.DAY == 0:
         days = seconds // retention.DAY
         return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-    hours = round(seconds / 3600)
-    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = round(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def months_text(months: int) -> str:

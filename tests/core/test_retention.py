@@ -167,6 +167,22 @@ def test_expired_sessions_are_removed_and_live_ones_kept():
 
 
 @pytest.mark.django_db
+def test_failed_sign_ins_are_removed_once_they_no_longer_count_towards_a_lockout(settings):
+    from axes.models import AccessAttempt
+
+    settings.LOGIN_LOCKOUT_MINUTES = 15
+
+    def attempt(username, minutes_ago):
+        made = AccessAttempt.objects.create(username=username, ip_address="192.0.2.7", failures_since_start=1)
+        AccessAttempt.objects.filter(pk=made.pk).update(attempt_time=NOW - timedelta(minutes=minutes_ago))
+
+    attempt("gammal@example.se", 16)
+    attempt("farsk@example.se", 14)
+    assert purge("failed_sign_ins") == 1
+    assert _remaining(AccessAttempt, "username") == {"farsk@example.se"}
+
+
+@pytest.mark.django_db
 def test_incident_free_text_follows_each_municipalitys_own_period(tenant):
     tenant.municipality.incident_text_retention_months = 12
     tenant.municipality.save()
