@@ -43,4 +43,4 @@ RUN useradd --create-home --uid 10001 --user-group bra \
 USER bra
 
 EXPOSE 8000
-CMD ["gunicorn", "bra_portal.wsgi", "--bind=0.0.0.0:8000", "--access-logfile=-", "--error-logfile=-"]
+CMD ["gunicorn", "bra_portal.wsgi", "--bind=0.0.0.0:8000", "--access-logfile=-", "--error-logfile=-", "--logger-class=core.logging.GunicornLogger"]

@@ -44,7 +44,8 @@ test: system-packages $(STAMP) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Throughput, latency, PDF time and query counts of the public pages on a throwaway PostgreSQL, Redis and
-# gunicorn, loaded with wrk (README, "Benchmarks"); figures in var/bench/latest.json. Then the national-scale
+# gunicorn, loaded with wrk (README, "Benchmarks"), then 60 s of mixed load over all public pages at once with
+# requests/s and errors (goal: none); figures in var/bench/latest.json. Then the national-scale
 # figures (seed_scale: analysis, statistics import, /oversikt/, plan PDF) in var/bench/scale.json, and the
 # reminder engine at national scale (one scan; 10,000 reminders by two senders) in var/bench/reminders.json.
 bench: $(STAMP)
