@@ -60,9 +60,6 @@ class DeliveryLogView(MunicipalityMixin, ListView):
         context["failed_count"] = failed.count()
         context["filter_form"] = self.filter_form
         context["kind_labels"] = self.labels
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
         for delivery in [*context["failed"], *context["deliveries"]]:
             delivery.kind_label = self.labels.get(delivery.kind, delivery.kind)
         return context
