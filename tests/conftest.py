@@ -67,11 +67,13 @@ def tenant(db):
 def celery_worker(transactional_db):
     """A real Celery worker in a thread of the test process, consuming the throwaway Redis broker.
 
-    Needs a transactional database so that the worker thread sees committed rows.
+    Needs a transactional database so that the worker thread sees committed rows. Tasks that earlier tests queued
+    without a worker are purged first: their rows are gone, and this test should see only its own work.
     """
     from celery.contrib.testing.worker import start_worker
 
     from bra_portal.celery import app
 
+    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker

@@ -125,6 +125,15 @@ def force_login(live_server):
     return log_in
 
 
+def load_axe(page):
+    """Put axe-core on the current page, once; before going offline, a test that checks an offline page calls it.
+
+    Loaded from the portal's own static files: the Content-Security-Policy refuses an inline script.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
+
+
 def axe_violations(page, url=None):
     """Open `url` (or stay on the current page), run axe-core for WCAG 2.1 A and AA and return its violations.
 
@@ -133,8 +142,7 @@ def axe_violations(page, url=None):
     """
     if url is not None:
         page.goto(url)
-    # Loaded from the portal's own static files: the Content-Security-Policy refuses an inline script.
-    page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
+    load_axe(page)
     return page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from pledges import services
 from pledges.models import FollowUpRevision, ProgressRow
-from tests.browser.conftest import PHONE, axe_violations, describe_violations
+from tests.browser.conftest import PHONE, axe_violations, describe_violations, load_axe
 from tests.pledges.conftest import build_pledge, published_follow_up
 
 pytestmark = pytest.mark.browser
@@ -416,6 +416,7 @@ def test_staff_follow_up_page_with_save_messages_has_no_wcag_violations(
     page.goto(live_server.url + pledge_pages["staff-follow-up"])
     rows = list(ProgressRow.objects.filter(follow_up__tertial=2).exclude(activity__responsible="police")[:2])
     _fill_rows_and_wait_for_autosave(page, rows[:1], "delayed", 0, ["Försenad: entreprenören kom inte."])
+    load_axe(page)  # while the portal can still be reached
     page.context.set_offline(True)
     _narrative(page, rows[1]).fill("Påbörjad")
     expect(_status(page, rows[1])).to_contain_text(OFFLINE_TEXT)
