@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 # A base URL that resolves nowhere: relative links in the PDF templates become URLs under it, and only those
 # under its static path are answered, from the static files on disk.
 PDF_BASE_URL = "https://pdf.bra-portalen.invalid/"
+# How long a queued rendering may take before someone waiting for it queues it again.
+REQUEUE_AFTER_SECONDS = 60
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -94,12 +97,23 @@ def pdf_or_waiting_page(request, *, open_pdf, filename, queue, template, context
         if private:
             response["Cache-Control"] = "private, no-cache"
         return response
+    _queue_at_most_once_a_minute(request.path, queue)
     if polling:
         return HttpResponse(status=204)
-    try:
-        queue()
-    except Exception:
-        logger.exception("Could not queue the rendering of %s; the broker may be down", request.path)
     response = render(request, template, context, status=202)
     response["Retry-After"] = "2"
     return response
+
+
+def _queue_at_most_once_a_minute(path: str, queue) -> None:
+    """Queue the rendering, again by a later poll if it has not appeared within a minute.
+
+    A task lost with a broker that was down (or a worker killed mid-render) is queued again while someone waits
+    for it; a rendering that merely takes time is not queued twice in a minute. The cache holds the marker.
+    """
+    if not cache.add(f"pdf-queued:{path}", True, REQUEUE_AFTER_SECONDS):
+        return
+    try:
+        queue()
+    except Exception:
+        logger.exception("Could not queue the rendering of %s; the broker may be down", path)

@@ -58,6 +58,15 @@ def _signed_in_clients_have_given_the_second_factor(request, monkeypatch):
     monkeypatch.setattr(Client, "login", verifying_login(Client.login))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (public pages, PDF queue markers, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def tenant(db):
     return Tenant()

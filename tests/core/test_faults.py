@@ -372,3 +372,31 @@ def _approved_minutes(site, number):
         minutes_status=Meeting.MinutesStatus.APPROVED,
         minutes_approved_at=timezone.now(),
     )
+
+
+def test_a_rendering_lost_with_the_broker_is_queued_again_by_the_waiting_page_at_most_once_a_minute():
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from core.pdf import pdf_or_waiting_page
+
+    calls = []
+
+    def queue():
+        calls.append(True)
+        if len(calls) == 1:
+            raise ConnectionError("the broker is down")
+
+    def ask(polling):
+        headers = {"HX-Request": "true"} if polling else {}
+        request = RequestFactory().get("/hantera/testkoping/planer/7/pdf/", headers=headers)
+        return pdf_or_waiting_page(
+            request, open_pdf=lambda: None, filename="plan.pdf", queue=queue,
+            template="includes/pagination.html", context={},
+        )  # fmt: skip
+
+    assert ask(polling=False).status_code == 202 and len(calls) == 1  # queued, but the broker was down
+    assert ask(polling=True).status_code == 204 and len(calls) == 1  # within the minute: not again
+    cache.delete("pdf-queued:/hantera/testkoping/planer/7/pdf/")  # the minute has passed
+    assert ask(polling=True).status_code == 204 and len(calls) == 2  # queued again while someone waits
+    assert ask(polling=True).status_code == 204 and len(calls) == 2
