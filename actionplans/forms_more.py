@@ -1,12 +1,12 @@
 import base64
-import binascii
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_upload_size
 from councils.forms import PortalFormMixin
 
-MAX_CSV_BYTES = 1024 * 1024
 CREATE_MISSING_HELP = _("Otherwise a row naming a problem area or goal the plan does not have is an error.")
 
 
@@ -34,11 +34,15 @@ class MeasuresImportForm(PortalFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_CSV_BYTES:
+        validate_upload_size(upload, settings.MEASURES_IMPORT_MAX_BYTES)
+        data = upload.read()
+        # Text never holds NUL bytes; images, PDFs and spreadsheet workbooks do (Windows-1252 would read them all).
+        if b"\x00" in data:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB."), code="too_large", params={"size": MAX_CSV_BYTES // 2**20}
+                _("The file is not a CSV file. Save it as CSV (semicolon-separated) and upload it again."),
+                code="not_text",
             )
-        return decode_csv(upload.read())
+        return decode_csv(data)
 
 
 class MeasuresImportConfirmForm(forms.Form):
@@ -53,6 +57,9 @@ class MeasuresImportConfirmForm(forms.Form):
 
     def clean_content(self):
         try:
-            return base64.b64decode(self.cleaned_data["content"], validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as error:
+            text = base64.b64decode(self.cleaned_data["content"], validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError) as error:  # ValueError: binascii.Error, or non-ASCII characters
             raise forms.ValidationError(_("The file could not be read. Upload it again."), code="corrupt") from error
+        if "\x00" in text:  # Never in a file the upload form accepted: this one was changed on the way.
+            raise forms.ValidationError(_("The file could not be read. Upload it again."), code="corrupt")
+        return text

@@ -6,6 +6,8 @@ a cached page can never outlive the data it shows. Signed-in users, requests car
 and anything but a 200 GET are never cached.
 """
 
+import hashlib
+
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -56,8 +58,10 @@ class PublicPageCacheMixin:
     def dispatch(self, request, *args, **kwargs):
         if not _cacheable(request):
             return super().dispatch(request, *args, **kwargs)
-        # The date is in the key because the statutory clock's states change at midnight.
-        key = f"public-page:{_version()}:{timezone.localdate()}:{get_language()}:{request.get_full_path()}"
+        # The date is in the key because the statutory clock's states change at midnight. The address is hashed:
+        # a visitor chooses its query string, and a key must stay short and printable for any cache backend.
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-page:{_version()}:{timezone.localdate()}:{get_language()}:{path}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached

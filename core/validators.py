@@ -1,6 +1,7 @@
 """Small validators shared by several apps."""
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 MAX_LEAD_DAYS = 90
@@ -23,3 +24,13 @@ def validate_lead_days(value: str) -> None:
             _("Write whole days between 0 and %(max)s separated by commas, for example 7,1.") % {"max": MAX_LEAD_DAYS},
             code="invalid_lead_days",
         ) from None
+
+
+def validate_upload_size(upload, limit: int) -> None:
+    """Refuses an uploaded file larger than `limit` bytes, naming the limit (each upload's limit is a setting)."""
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than the limit of %(limit)s."),
+            code="too_large",
+            params={"limit": filesizeformat(limit)},
+        )

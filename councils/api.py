@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import LimitOffsetPagination
 
@@ -18,6 +19,29 @@ class OpenDataPagination(LimitOffsetPagination):
     max_limit = 500
 
 
+class OpenDataSchema(AutoSchema):
+    """Describes the error answers too: 404 for an id or slug of nothing published, 400 for a list filter that
+    is not valid. Programs reading the description (and tests/hostile's schemathesis run) rely on every answer
+    being in it."""
+
+    ERRORS = {
+        "list": ("400", "A filter is not valid; the answer names each wrong parameter.", {"type": "object"}),
+        "retrieve": (
+            "404",
+            "Nothing published has this id.",
+            {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+        ),
+    }
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and getattr(self.view, "action", None) in self.ERRORS:
+            status, description, body = self.ERRORS[self.view.action]
+            content = {"application/json": {"schema": body}}
+            operation["responses"].setdefault(status, {"description": description, "content": content})
+        return operation
+
+
 class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     """GET, HEAD and OPTIONS only, for anyone; labels always in the portal's language (Swedish).
 
@@ -26,6 +50,7 @@ class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     pagination_class = OpenDataPagination
+    schema = OpenDataSchema()
 
     def dispatch(self, request, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):
@@ -125,11 +150,20 @@ class MunicipalitySerializer(serializers.Serializer):
         return absolute_url(self, "api:pledge-list") + f"?kommun={municipality.slug}"
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[
+            # The route's own pattern: any other value is no address of the API (Django's 404 page, not JSON).
+            OpenApiParameter("slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, OpenApiParameter.PATH)
+        ]
+    )
+)
 class MunicipalityViewSet(OpenDataViewSet):
     """Municipalities on the portal, with the coordination function's contact and the councils' current seats."""
 
     serializer_class = MunicipalitySerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return public_municipalities_with_councils()

@@ -239,7 +239,11 @@ class FollowUpFilterSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(parameters=[FollowUpFilterSerializer]),
     retrieve=extend_schema(
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Follow-up id.")]
+        parameters=[
+            OpenApiParameter(
+                "id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH, description="Follow-up id."
+            )
+        ]
     ),
 )
 class FollowUpViewSet(OpenDataViewSet):

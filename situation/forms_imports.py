@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_upload_size
 from councils.forms import PortalFormMixin
 
 
@@ -17,11 +17,5 @@ class StatisticsUploadForm(PortalFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.STAT_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than the limit of %(limit)s."),
-                code="too_large",
-                params={"limit": filesizeformat(limit)},
-            )
+        validate_upload_size(upload, settings.STAT_IMPORT_MAX_BYTES)
         return upload

@@ -1,10 +1,14 @@
+import json
+import math
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import mask_personal_data, validate_no_personal_data
+from core.validators import validate_upload_size
 from councils.forms import PortalFormMixin, TenantConstraintsMixin
 from situation.categories import categories_for
 from situation.models import Area, Incident, IncidentCategory, Place, Tag, Visibility
@@ -140,6 +144,40 @@ class PlaceForm(TenantConstraintsMixin, PortalFormMixin, forms.ModelForm):
         return address
 
 
+def _is_ring(ring) -> bool:
+    """At least four [longitude, latitude] positions of finite numbers (GeoJSON's linear ring)."""
+    return (
+        isinstance(ring, list)
+        and len(ring) >= 4
+        and all(
+            isinstance(position, list)
+            and len(position) >= 2
+            and all(isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n) for n in position)
+            for position in ring
+        )
+    )
+
+
+def outline_geometry(data) -> dict | None:
+    """The Polygon or MultiPolygon in a GeoJSON geometry, Feature or FeatureCollection (its first feature), as
+    only its type and coordinates; None for anything else. The map draws what is stored, so nothing but numbers
+    in the GeoJSON shape is kept."""
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        data = features[0] if isinstance(features, list) and features else None
+    if isinstance(data, dict) and "geometry" in data:
+        data = data["geometry"]
+    if not isinstance(data, dict):
+        return None
+    kind, coordinates = data.get("type"), data.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else None
+    if not isinstance(polygons, list) or not polygons:
+        return None
+    if not all(isinstance(rings, list) and rings and all(_is_ring(ring) for ring in rings) for rings in polygons):
+        return None
+    return {"type": kind, "coordinates": coordinates}
+
+
 class AreaForm(TenantConstraintsMixin, PortalFormMixin, forms.ModelForm):
     outline_file = forms.FileField(
         label=_("Outline (GeoJSON file)"), required=False, help_text=_("Optional: a Polygon or MultiPolygon.")
@@ -170,18 +208,13 @@ class AreaForm(TenantConstraintsMixin, PortalFormMixin, forms.ModelForm):
         upload = self.cleaned_data.get("outline_file")
         if not upload:
             return None
-        import json
-
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The outline file is larger than 2 MB."), code="too_large")
+        validate_upload_size(upload, settings.AREA_OUTLINE_MAX_BYTES)
         try:
             data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise forms.ValidationError(_("The file is not valid GeoJSON."), code="bad_geojson") from exc
-        geometry = data.get("geometry", data) if isinstance(data, dict) else None
-        if data.get("type") == "FeatureCollection" and data.get("features"):
-            geometry = data["features"][0].get("geometry")
-        if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        geometry = outline_geometry(data)
+        if geometry is None:
             raise forms.ValidationError(_("The outline must be a Polygon or a MultiPolygon."), code="bad_geometry")
         return geometry
 

@@ -227,7 +227,10 @@ def _header(first_line: str) -> tuple[str, dict[str, int]]:
     """The delimiter and the index of each column, read from the header line."""
     best = None
     for delimiter in DELIMITERS:
-        names = next(csv.reader([first_line], delimiter=delimiter))
+        try:
+            names = next(csv.reader([first_line], delimiter=delimiter))
+        except csv.Error:  # e.g. a cell longer than the csv module reads: no header with this delimiter
+            continue
         normalised = [COLUMN_ALIASES.get(name.strip().casefold(), name.strip().casefold()) for name in names]
         index = {}
         for position, name in enumerate(normalised):
@@ -235,7 +238,7 @@ def _header(first_line: str) -> tuple[str, dict[str, int]]:
                 index.setdefault(name, position)
         if best is None or len(index) > len(best[1]):
             best = (delimiter, index)
-    delimiter, index = best
+    delimiter, index = best or (DELIMITERS[0], {})
     if not index:
         raise _FileProblem(
             _("The first line must name the columns: kommunkod;period;category;count. This file has no such header.")
