@@ -14,9 +14,10 @@ import django
 
 django.setup()
 
-from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
+
+from tests.accounts_security.support import mark_verified  # noqa: E402
 
 # Links that change state on GET are none by design; these only leave the portal's HTML or are very long lists.
 SKIPPED_PREFIXES = ("/static/", "/media/", "/admin/", "/konto/logga-ut/", "/api/")
@@ -34,19 +35,9 @@ class _Links(HTMLParser):
 
 
 def _verified(client, user):
-    """A signed-in session that also passed two-factor verification, when the portal asks for it."""
+    """A signed-in session that has also given the second factor, as the suite's test clients have."""
     client.force_login(user)
-    if not apps.is_installed("django_otp.plugins.otp_totp"):
-        return client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="crawl", confirmed=True
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    mark_verified(client, user)
     return client
 
 
